@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""One-command set-up for a fresh machine with only Python 3.11+.
+
+    python3 dev.py          set up (virtualenv, requirements, database, regions, courses,
+                            demo accounts) and start the app at http://127.0.0.1:5000
+    python3 dev.py test     set up and run the test suite (extra arguments go to pytest)
+    python3 dev.py setup    set up only
+
+Every step can run again safely: an existing virtualenv, database and accounts are reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
+
+
+def ensure_venv(requirements: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("elearn needs Python 3.11 or newer.")
+    if not PY.exists():
+        print(f"Creating virtualenv in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements)
+    stamp.write_text(digest)
+
+
+def flask(*args: str) -> None:
+    run(PY, "-m", "flask", "--app", "wsgi", *args)
+
+
+def setup() -> None:
+    ensure_venv("requirements.txt")
+    run(PY, "-m", "babel.messages.frontend", "compile", "-q", "-d", "elearn/translations")
+    flask("db", "upgrade")
+    flask("regions", "load")
+    flask("courses", "sync")
+    flask("demo")
+
+
+def serve() -> None:
+    setup()
+    print("\nelearn is running at http://127.0.0.1:5000  (Ctrl+C to stop)\n", flush=True)
+    try:
+        flask("run", "--host", "127.0.0.1", "--port", "5000")
+    except KeyboardInterrupt:
+        pass
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    result = subprocess.run([str(PY), "-m", "pytest", *pytest_args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "serve"
+    if command == "serve":
+        serve()
+    elif command == "setup":
+        setup()
+    elif command == "test":
+        test(sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""elearn: the OCOP e-learning platform (application factory)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elearn.config import CONFIGS, ROOT, Config
+from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, course modules, errors, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("ELEARN_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_course_modules(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | None) -> None:
+    """Pick a config class by name (ELEARN_ENV) and apply overrides."""
+    overrides: Mapping[str, Any] = {}
+    if isinstance(config, Mapping):
+        overrides = config
+        config = overrides.get("ELEARN_ENV")
+    if config is None:
+        config = os.environ.get("ELEARN_ENV", "development")
+    if isinstance(config, str):
+        if config not in CONFIGS:
+            raise RuntimeError(f"Unknown ELEARN_ENV {config!r}; use one of {sorted(CONFIGS)}")
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (see .env.example).")
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = Path(app.instance_path) / "elearn.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
+        )
+
+
+def _instance_secret(path: Path) -> str:
+    """A development secret kept in instance/ so restarts and workers share it."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, WAL for concurrent readers, wait on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from elearn.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    from elearn.auth import sessions
+
+    sessions.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from elearn.api import bp as api_bp
+    from elearn.auth import bp as auth_bp
+    from elearn.catalog import bp as catalog_bp
+    from elearn.learn import bp as learn_bp
+    from elearn.main import bp as main_bp
+    from elearn.regions import bp as regions_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(regions_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(learn_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_course_modules(app: Flask) -> None:
+    from elearn.coursemodules.registry import register_modules
+
+    register_modules(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from elearn.main.errors import register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from elearn.security import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from elearn.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from elearn.main.templating import register
+
+    register(app)

@@ -1,0 +1,261 @@
+"""Accounts: registration, authentication, profile and password changes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from elearn import audit
+from elearn.auth import throttle
+from elearn.auth.identity import normalize_email, normalize_phone, parse_login
+from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User, UserSession
+from elearn.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from elearn.auth.sessions import revoke_sessions
+from elearn.errors import Throttled, ValidationFailed
+from elearn.extensions import db
+from elearn.regions.services import commune_in_province, get_province
+from elearn.timeutil import utcnow
+
+# Verifying against this keeps unknown-account logins as slow as known ones.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+@dataclass
+class Profile:
+    """The editable part of a learner's profile."""
+
+    full_name: str
+    learner_group: str | None = None
+    organisation: str = ""
+    province_code: str | None = None
+    commune_code: str | None = None
+    product_group: str | None = None
+
+
+def find_by_login(login: str) -> User | None:
+    parsed = parse_login(login)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    column = User.email if kind == "email" else User.phone
+    return db.session.scalar(select(User).where(column == value))
+
+
+def _check_profile(profile: Profile, errors: dict[str, list[str]]) -> None:
+    name = profile.full_name.strip()
+    if not name:
+        errors.setdefault("full_name", []).append(_("Please enter your full name."))
+    elif len(name) > 120:
+        errors.setdefault("full_name", []).append(_("Name is too long (120 characters at most)."))
+    if profile.learner_group is not None and profile.learner_group not in LEARNER_GROUPS:
+        errors.setdefault("learner_group", []).append(_("Please choose a learner group."))
+    if profile.product_group and profile.product_group not in PRODUCT_GROUPS:
+        errors.setdefault("product_group", []).append(_("Unknown product group."))
+    if len(profile.organisation) > 200:
+        errors.setdefault("organisation", []).append(
+            _("Organisation name is too long (200 characters at most).")
+        )
+    if profile.province_code and get_province(profile.province_code) is None:
+        errors.setdefault("province_code", []).append(_("Please choose a province or city."))
+    if profile.commune_code:
+        if not profile.province_code:
+            errors.setdefault("province_code", []).append(_("Please choose a province or city."))
+        elif not commune_in_province(profile.commune_code, profile.province_code):
+            errors.setdefault("commune_code", []).append(
+                _("That commune or ward is not in the chosen province.")
+            )
+
+
+def _apply_profile(user: User, profile: Profile) -> None:
+    user.full_name = profile.full_name.strip()
+    user.learner_group = profile.learner_group
+    user.organisation = profile.organisation.strip()
+    user.province_code = profile.province_code or None
+    user.commune_code = profile.commune_code or None
+    user.product_group = profile.product_group or None
+
+
+def _login_fields(login: str) -> tuple[str | None, str | None, str | None]:
+    """(email, phone, error) from what the user typed as e-mail or phone."""
+    if "@" in login:
+        email = normalize_email(login)
+        return email, None, None if email else _("That e-mail address does not look right.")
+    phone = normalize_phone(login)
+    if phone is None:
+        return None, None, _(
+            "Enter an e-mail address or a Vietnamese mobile number (for example 0912 345 678)."
+        )
+    return None, phone, None
+
+
+def register_user(
+    login: str,
+    password: str,
+    profile: Profile,
+    role: str = "learner",
+    locale: str | None = None,
+    require_details: bool = True,
+) -> User:
+    """Create an account; raises ValidationFailed with per-field messages.
+
+    Self-registration requires the learner group and province (reports need them);
+    accounts created by an administrator on the command line may leave them empty.
+    """
+    errors: dict[str, list[str]] = {}
+    if require_details:
+        if not profile.learner_group:
+            errors["learner_group"] = [_("Please choose a learner group.")]
+        if not profile.province_code:
+            errors["province_code"] = [_("Please choose a province or city.")]
+    email, phone, login_error = _login_fields(login)
+    if login_error:
+        errors["login"] = [login_error]
+    elif find_by_login(login) is not None:
+        errors["login"] = [_duplicate_message(email)]
+    problems = password_problems(password)
+    if problems:
+        errors["password"] = problems
+    if role not in ROLES:
+        errors["role"] = [_("Unknown role.")]
+    _check_profile(profile, errors)
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors)
+    user = User(email=email, phone=phone, password_hash=hash_password(password), role=role)
+    user.locale = locale
+    _apply_profile(user, profile)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two sign-ups raced for the same e-mail or phone: the unique index decides.
+        db.session.rollback()
+        raise ValidationFailed(
+            _("Please correct the errors below."), {"login": [_duplicate_message(email)]}
+        ) from None
+    audit.record("user.registered", user.id, user.login_name, f"role={role}")
+    db.session.commit()
+    return user
+
+
+def _duplicate_message(email: str | None) -> str:
+    if email:
+        return _("An account with this e-mail address already exists. Log in instead.")
+    return _("An account with this phone number already exists. Log in instead.")
+
+
+def authenticate(login: str, password: str, ip: str) -> User:
+    """The user for these credentials; raises Throttled or ValidationFailed (one message)."""
+    account = login.strip().lower()[:254]
+    if not throttle.login_allowed(account, ip):
+        audit.record("login.throttled", None, login)
+        db.session.commit()
+        raise Throttled(_("Too many failed attempts. Please wait 15 minutes and try again."))
+    user = find_by_login(login)
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.active
+    if not ok:
+        throttle.record_failure(account, ip)
+        audit.record("login.failed", user.id if user else None, login)
+        db.session.commit()
+        raise ValidationFailed(_("Wrong login or password."))
+    throttle.clear_failures(account, ip)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        audit.record("password.rehashed", user.id, user.login_name)
+    audit.record("login.succeeded", user.id, user.login_name)
+    return user
+
+
+def _dummy_hash() -> str:
+    from flask import current_app
+
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = hash_password("not-a-real-password-for-timing")
+    return _DUMMY_HASH[method]
+
+
+def update_profile(user: User, profile: Profile) -> None:
+    errors: dict[str, list[str]] = {}
+    _check_profile(profile, errors)
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors)
+    _apply_profile(user, profile)
+    audit.record("profile.updated", user.id, user.login_name)
+    db.session.commit()
+
+
+def change_password(
+    user: User, current: str, new: str, end_other_sessions: bool = True
+) -> None:
+    """Change a password after checking the current one (S4); optionally end other sessions."""
+    if not verify_password(user.password_hash, current):
+        audit.record("password.change_failed", user.id, user.login_name)
+        db.session.commit()
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            {"current_password": [_("Your current password is not right.")]},
+        )
+    problems = password_problems(new)
+    if problems:
+        raise ValidationFailed(_("Please correct the errors below."), {"new_password": problems})
+    user.password_hash = hash_password(new)
+    if end_other_sessions:
+        revoke_sessions(user.id, keep_current=True)
+    audit.record("password.changed", user.id, user.login_name)
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once."""
+    from elearn.auth.models import ApiToken
+
+    user.active = active
+    if not active:
+        now = utcnow()
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    audit.record("user.activated" if active else "user.deactivated", actor_id, user.login_name)
+    db.session.commit()
+
+
+def issue_api_token(user: User) -> tuple[str, datetime]:
+    """A new bearer token for the JSON API; only its hash is stored."""
+    from flask import current_app
+
+    from elearn.auth.models import ApiToken
+    from elearn.auth.sessions import token_hash
+
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"])
+    db.session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, expires_at=expires_at))
+    audit.record("api_token.issued", user.id, user.login_name)
+    db.session.commit()
+    return token, expires_at
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning a live API token, or None."""
+    from elearn.auth.models import ApiToken
+    from elearn.auth.sessions import token_hash
+
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return row.user if row.user.active else None

@@ -1,0 +1,125 @@
+"""Server-side sessions (S8-S12): the signed cookie carries only a random token.
+
+Logout, password change and deactivation revoke the rows, so a copied cookie dies
+with them. Idle and absolute limits are checked on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from elearn.auth.models import User, UserSession
+from elearn.extensions import db, login_manager
+from elearn.timeutil import utcnow
+
+SESSION_KEY = "sid"
+#: Only refresh last_seen_at when it is older than this, to avoid a write per request.
+TOUCH_AFTER = timedelta(minutes=1)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    # "basic": a phone whose IP changes mid-quiz must stay logged in.
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def client_ip() -> str:
+    return (request.remote_addr or "")[:45]
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: the user only if the session row is live."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    now = utcnow()
+    if (
+        row is None
+        or str(row.user_id) != user_id
+        or row.revoked_at is not None
+        or now >= row.expires_at
+        or now >= row.last_seen_at + timedelta(minutes=row.idle_minutes)
+        or not row.user.active
+    ):
+        session.pop(SESSION_KEY, None)
+        return None
+    if now - row.last_seen_at > TOUCH_AFTER:
+        row.last_seen_at = now
+        db.session.commit()
+    return row.user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log in with a fresh session id (no fixation) and a new server-side row."""
+    cfg = current_app.config
+    now = utcnow()
+    if remember:
+        idle = timedelta(days=cfg["REMEMBER_IDLE_DAYS"])
+        lifetime = timedelta(days=cfg["REMEMBER_ABSOLUTE_DAYS"])
+    else:
+        idle = timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
+        lifetime = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            idle_minutes=int(idle.total_seconds() // 60),
+            remember=remember,
+            user_agent=(request.user_agent.string or "")[:200],
+            ip=client_ip(),
+        )
+    )
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session[SESSION_KEY] = token
+    # The cookie outlives the browser only when asked to; the row enforces the limits.
+    session.permanent = remember
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log out this browser: revoke its row and clear the cookie."""
+    token = session.get(SESSION_KEY)
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def revoke_sessions(user_id: int, keep_current: bool = False) -> None:
+    """End every session of a user (optionally all but this browser's)."""
+    stmt = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+    )
+    token = session.get(SESSION_KEY) if keep_current else None
+    if token:
+        stmt = stmt.where(UserSession.token_hash != token_hash(token))
+    db.session.execute(stmt.values(revoked_at=utcnow()))

@@ -1,0 +1,55 @@
+"""Catalogue and course pages."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from elearn.catalog import bp, services
+from elearn.coursemodules.registry import tools_for
+from elearn.extensions import db
+from elearn.labels import TOPIC_LABELS
+from elearn.learn import services as learn
+
+
+@bp.get("/courses")
+def index():
+    """Published courses, filtered by topic and searched without diacritics."""
+    topic = request.args.get("topic") or None
+    if topic is not None and topic not in TOPIC_LABELS:
+        topic = None
+    search = (request.args.get("q") or "").strip()[:100]
+    rows = db.session.execute(services.catalogue_query(topic, search)).all()
+    return render_template(
+        "catalog/index.html",
+        rows=rows,
+        topic=topic,
+        search=search,
+        topics=services.topics_in_use(),
+    )
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    """Outline, time, completion rule, enrol button or progress."""
+    course = services.course_outline(slug)
+    if course is None:
+        abort(404)
+    lessons = [lesson for section in course.sections for lesson in section.lessons]
+    enrollment = progress = None
+    if current_user.is_authenticated:
+        enrollment = learn.get_enrollment(current_user.id, course.id)
+        if enrollment is not None:
+            done = learn.completed_lesson_ids(current_user.id, course.id)
+            progress = learn.build_progress(lessons, done, enrollment)
+    required = sum(1 for lesson in lessons if lesson.required)
+    return render_template(
+        "catalog/course.html",
+        course=course,
+        lessons=lessons,
+        enrollment=enrollment,
+        progress=progress,
+        rule=learn.completion_rule_text(required),
+        total_minutes=sum(lesson.minutes for lesson in lessons),
+        tools=tools_for(current_app, course.slug),
+    )

@@ -1,0 +1,162 @@
+"""Command-line interface: users, courses, regions and demo data.
+
+The commands call the same services as the web pages and the API.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from elearn.auth import services as auth_services
+from elearn.auth.models import ROLES, User
+from elearn.coursemodules.loader import load_all
+from elearn.coursemodules.sync import SyncFailed, sync_from_dir
+from elearn.errors import ServiceError
+from elearn.extensions import db
+from elearn.regions.services import load_regions
+
+users_cli = AppGroup("users", help="Manage accounts.")
+courses_cli = AppGroup("courses", help="Validate and load course modules.")
+regions_cli = AppGroup("regions", help="Administrative units.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(demo)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    raise SystemExit(1)
+
+
+@users_cli.command("create")
+@click.option("--email", default=None, help="E-mail address to log in with.")
+@click.option("--phone", default=None, help="Vietnamese mobile number to log in with.")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(
+    email: str | None, phone: str | None, full_name: str, role: str, password: str
+) -> None:
+    """Create an account (there is no default administrator: create one here)."""
+    if bool(email) == bool(phone):
+        _fail("Give exactly one of --email or --phone.")
+    try:
+        user = auth_services.register_user(
+            email or phone or "",
+            password,
+            auth_services.Profile(full_name=full_name),
+            role=role,
+            require_details=False,
+        )
+    except ServiceError as exc:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
+        _fail(f"Error: {exc.message} {details}".strip())
+    click.echo(f"Created {role} {user.login_name} (id {user.id}).")
+
+
+@users_cli.command("deactivate")
+@click.argument("login")
+def deactivate_user(login: str) -> None:
+    """Disable an account and end all its sessions."""
+    user = auth_services.find_by_login(login)
+    if user is None:
+        _fail(f"No account {login!r}.")
+    auth_services.set_active(user, False)
+    click.echo(f"Deactivated {user.login_name}.")
+
+
+@users_cli.command("activate")
+@click.argument("login")
+def activate_user(login: str) -> None:
+    """Re-enable a disabled account."""
+    user = auth_services.find_by_login(login)
+    if user is None:
+        _fail(f"No account {login!r}.")
+    auth_services.set_active(user, True)
+    click.echo(f"Activated {user.login_name}.")
+
+
+def _courses_dir() -> Path:
+    return Path(current_app.config["ELEARN_COURSES_DIR"])
+
+
+@courses_cli.command("validate")
+def validate_courses() -> None:
+    """Check every course module; print problems as file:line: message."""
+    specs, problems = load_all(_courses_dir())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        _fail(f"{len(problems)} problem(s) found.")
+    lessons = sum(len(s.lessons) for s in specs)
+    click.echo(f"OK: {len(specs)} course(s), {lessons} lesson(s).")
+
+
+@courses_cli.command("sync")
+def sync_courses() -> None:
+    """Load or update every course module into the database (one transaction)."""
+    try:
+        report = sync_from_dir(_courses_dir())
+    except SyncFailed as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        _fail("Sync aborted: nothing was changed.")
+    click.echo(
+        f"Synced {len(report.courses)} course(s): {report.lessons_added} lesson(s) added, "
+        f"{report.lessons_updated} updated, {report.lessons_archived} archived."
+    )
+    for slug in report.courses_archived:
+        click.echo(f"Archived course {slug} (its module is gone).")
+
+
+@regions_cli.command("load")
+def load_regions_command() -> None:
+    """Load the 34 provinces and 3,321 communes from the shipped data file."""
+    count = load_regions()
+    click.echo(f"{count} regions loaded.")
+
+
+DEMO_ACCOUNTS = (
+    ("learner", "hocvien@demo.elearn.vn", "Nguyễn Thị Hoa", "household", "14"),
+    ("trainer", "giangvien@demo.elearn.vn", "Trần Văn Minh", "other", "01"),
+    ("admin", "quantri@demo.elearn.vn", "Lê Thu Hà", "program_official", "01"),
+)
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Create demo learner, trainer and admin accounts (development only)."""
+    if not current_app.config.get("DEMO_ALLOWED"):
+        _fail("Refused: demo accounts are not allowed in this configuration (production).")
+    store = Path(current_app.instance_path) / "demo-accounts.txt"
+    known: dict[str, str] = {}
+    if store.exists():
+        for line in store.read_text(encoding="utf-8").splitlines():
+            login, _, password = line.partition(" ")
+            known[login] = password
+    for role, email, name, group, province in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            password = known.get(email) or f"demo-{secrets.token_urlsafe(9)}"
+            auth_services.register_user(
+                email,
+                password,
+                auth_services.Profile(full_name=name, learner_group=group, province_code=province),
+                role=role,
+                require_details=False,
+            )
+            known[email] = password
+        click.echo(f"{role:8} {email}  password: {known.get(email, '(set before; unknown)')}")
+    store.write_text("".join(f"{k} {v}\n" for k, v in known.items()), encoding="utf-8")
+    store.chmod(0o600)

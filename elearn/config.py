@@ -1,0 +1,95 @@
+"""Configuration classes, fed from environment variables (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
+    ELEARN_ORG_NAME = os.environ.get(
+        "ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP"
+    )
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Login throttle: failures allowed per (account, client IP) and per client IP.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "30 per 15 minutes")
+    SIGNUPS_PER_IP = os.environ.get("SIGNUPS_PER_IP", "20 per hour")
+    # Number of proxies in front of the app that set X-Forwarded-For (0 = none).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+
+    LANGUAGES = ("vi", "en")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "elearn" / "translations")
+
+    # scrypt N=2^17, r=8, p=1: OWASP's recommended minimum (128 MiB per hash).
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt:131072:8:1")
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MAX_LENGTH = 128
+
+    # Sessions live in the database: these limits are enforced server-side.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    REMEMBER_IDLE_DAYS = _int("REMEMBER_IDLE_DAYS", 14)
+    REMEMBER_ABSOLUTE_DAYS = _int("REMEMBER_ABSOLUTE_DAYS", 30)
+    API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_ABSOLUTE_DAYS)
+    SESSION_COOKIE_NAME = "elearn_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # CSRF tokens live as long as the session, so a long quiz never loses its form.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    HSTS = False
+    DEMO_ALLOWED = True
+    SEND_FILE_MAX_AGE_DEFAULT = 7 * 24 * 3600
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    # Cheap hashes keep the suite fast; tests of the rehash rule raise it explicitly.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    DEMO_ALLOWED = False
+    SESSION_COOKIE_SECURE = True
+    # The __Host- prefix pins the cookie to this host, path / and HTTPS.
+    SESSION_COOKIE_NAME = "__Host-elearn_session"
+    HSTS = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,1 @@
+"""Course modules: discovery, validation, rendering and syncing into the database."""

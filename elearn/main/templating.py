@@ -1,0 +1,37 @@
+"""Template globals and filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from elearn.auth.identity import display_phone
+from elearn.forms import EmptyForm
+from elearn.i18n import current_locale
+from elearn.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def inject() -> dict:
+        return {
+            "current_locale": current_locale,
+            "empty_form": EmptyForm,
+            "TOPIC_LABELS": TOPIC_LABELS,
+            "LEARNER_GROUP_LABELS": LEARNER_GROUP_LABELS,
+            "PRODUCT_GROUP_LABELS": PRODUCT_GROUP_LABELS,
+            "ROLE_LABELS": ROLE_LABELS,
+            "current_user": current_user,
+            "request_path": lambda: request.full_path.rstrip("?"),
+        }
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("phone")
+    def _phone(value: str | None) -> str:
+        return display_phone(value) if value else ""

@@ -1,0 +1,19 @@
+"""Every model, imported in one place for Alembic and the shell."""
+
+from elearn.auth.models import ApiToken, AuditEvent, User, UserSession
+from elearn.catalog.models import Course, Lesson, Section
+from elearn.learn.models import Enrollment, LessonCompletion
+from elearn.regions.models import Region
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Course",
+    "Enrollment",
+    "Lesson",
+    "LessonCompletion",
+    "Region",
+    "Section",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,30 @@
+"""Helpers that connect service errors and safe redirects to WTForms views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request, url_for
+from flask_wtf import FlaskForm
+
+from elearn.errors import ServiceError
+
+
+def apply_errors(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service's per-field messages on the matching form fields."""
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
+def safe_next(default_endpoint: str = "learn.dashboard") -> str:
+    """The ?next= target when it is a local path, else the default page."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        if "\\" not in target:
+            return target
+    return url_for(default_endpoint)

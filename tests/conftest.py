@@ -1,0 +1,212 @@
+"""Shared fixtures: app, db cleanup, client, users of each role, courses, query counter.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
+(e.g. postgresql://postgres@127.0.0.1:5432/test). The schema is built by the
+migrations, so every run also proves they work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, inspect, text
+
+from elearn import create_app
+from elearn.auth import services as auth_services
+from elearn.auth.models import User
+from elearn.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+KEEP_TABLES = {"regions", "alembic_version"}
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite3'}"
+    os.environ["ELEARN_INSTANCE_PATH"] = str(instance)
+    app = create_app(
+        {
+            "ELEARN_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "ELEARN_COURSES_DIR": str(ROOT / "courses"),
+        }
+    )
+    with app.app_context():
+        _reset_schema()
+        from flask_migrate import upgrade
+
+        upgrade()
+        from elearn.regions.services import load_regions
+
+        load_regions()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _reset_schema() -> None:
+    """Drop whatever a previous run left (PostgreSQL keeps its data between runs)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+def _truncate() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    existing = set(inspect(db.engine).get_table_names())
+    tables = [t for t in tables if t.name in existing]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean(app: Flask) -> Iterator[None]:
+    """Each test starts with empty tables (regions kept) and fresh rate-limit counters."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        _truncate()
+    limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Factory: make_user(role="learner", email=..., phone=..., password=..., **profile)."""
+    counter = {"n": 0}
+
+    def make(
+        role: str = "learner",
+        email: str | None = None,
+        phone: str | None = None,
+        password: str = PASSWORD,
+        full_name: str = "Nguyễn Văn An",
+        **profile: str,
+    ) -> User:
+        counter["n"] += 1
+        login = email or phone or f"user{counter['n']}-{role}@example.vn"
+        with app.app_context():
+            user = auth_services.register_user(
+                login,
+                password,
+                auth_services.Profile(full_name=full_name, **profile),
+                role=role,
+                require_details=False,
+            )
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+def login_client(app: Flask, user: User, remember: bool = False) -> FlaskClient:
+    """A test client with a live server-side session for `user` (not via the login form)."""
+    client = app.test_client()
+    with app.test_request_context():
+        from elearn.auth.sessions import SESSION_KEY, start_session
+
+        start_session(db.session.get(User, user.id), remember=remember)
+        db.session.commit()
+        from flask import session
+
+        values = dict(session)
+    with client.session_transaction() as sess:
+        sess.update(values)
+        sess[SESSION_KEY] = values[SESSION_KEY]
+    return client
+
+
+@pytest.fixture
+def auth_client(app: Flask) -> Callable[[User], FlaskClient]:
+    return lambda user, remember=False: login_client(app, user, remember)
+
+
+@pytest.fixture
+def learner(make_user) -> User:
+    return make_user("learner", email="hocvien@example.vn", full_name="Lò Thị Mai")
+
+
+@pytest.fixture
+def learner_client(app: Flask, learner: User) -> FlaskClient:
+    return login_client(app, learner)
+
+
+@pytest.fixture
+def trainer_client(app: Flask, make_user) -> FlaskClient:
+    return login_client(app, make_user("trainer", email="giangvien@example.vn"))
+
+
+@pytest.fixture
+def admin_client(app: Flask, make_user) -> FlaskClient:
+    return login_client(app, make_user("admin", email="quantri@example.vn"))
+
+
+@pytest.fixture(scope="session")
+def shipped_specs(app: Flask):
+    from elearn.coursemodules.loader import load_all
+
+    specs, problems = load_all(Path(app.config["ELEARN_COURSES_DIR"]))
+    assert not problems, "\n".join(map(str, problems))
+    return specs
+
+
+@pytest.fixture
+def courses(app: Flask, shipped_specs):
+    """The shipped courses, synced into the database."""
+    from elearn.coursemodules.sync import sync_courses
+
+    with app.app_context():
+        sync_courses(shipped_specs)
+    return shipped_specs
+
+
+@contextmanager
+def _counting(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """with count_queries() as statements: ... ; len(statements) is the query count."""
+    return lambda: _counting(app)

@@ -1,0 +1,138 @@
+"""Catalogue, course page, lessons, completion and the dashboard through HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from elearn.catalog.models import Course, Lesson
+from elearn.extensions import db
+from elearn.learn.models import Enrollment, LessonCompletion
+
+ECOM = "thuong-mai-dien-tu"
+
+
+def first_lessons(app, slug, n=2):
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Lesson.slug).join(Course).where(Course.slug == slug).order_by(Lesson.position)
+            )
+        )[:n]
+
+
+def test_catalogue_lists_courses_and_filters(client, courses):
+    page = client.get("/courses").get_data(as_text=True)
+    for spec in courses:
+        assert spec.title in page
+    branding = client.get("/courses?topic=branding").get_data(as_text=True)
+    assert "Thương hiệu" in branding or "thương hiệu" in branding
+    ecommerce_title = next(s.title for s in courses if s.slug == ECOM)
+    assert ecommerce_title not in branding
+
+
+def test_search_ignores_diacritics_and_case(client, courses):
+    branding = next(s for s in courses if s.topic == "branding")
+    for query in ("thuong hieu", "THƯƠNG HIỆU", "Thuong Hieu"):
+        page = client.get("/courses", query_string={"q": query}).get_data(as_text=True)
+        assert branding.title in page, query
+    none = client.get("/courses", query_string={"q": "zzzz%_"}).get_data(as_text=True)
+    assert "Không có khóa học nào" in none
+    assert client.get("/courses?topic=<script>").status_code == 200
+
+
+def test_course_page_for_visitor_and_unknown_course(client, courses):
+    page = client.get(f"/courses/{ECOM}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Học xong cả" in text and "Đăng nhập để đăng ký học" in text
+    assert client.get("/courses/khong-co").status_code == 404
+
+
+def test_full_learning_flow(app, learner_client, courses):
+    client = learner_client
+    course_page = client.get(f"/courses/{ECOM}").get_data(as_text=True)
+    assert "Đăng ký học khóa này" in course_page
+    first, second = first_lessons(app, ECOM)
+    # Unenrolled lesson pages send the learner to the course page.
+    blocked = client.get(f"/courses/{ECOM}/lessons/{first}")
+    assert blocked.status_code == 302 and blocked.headers["Location"].endswith(f"/courses/{ECOM}")
+    refused = client.post(f"/courses/{ECOM}/lessons/{first}/complete")
+    assert refused.status_code == 302
+    response = client.post(f"/courses/{ECOM}/enroll")
+    assert response.status_code == 302 and response.headers["Location"].endswith(first)
+    client.post(f"/courses/{ECOM}/enroll")  # twice: still one enrolment
+    lesson = client.get(f"/courses/{ECOM}/lessons/{first}").get_data(as_text=True)
+    assert "Đánh dấu đã học xong" in lesson and 'rel="next"' in lesson
+    done = client.post(f"/courses/{ECOM}/lessons/{first}/complete")
+    assert done.headers["Location"].endswith(second)
+    client.post(f"/courses/{ECOM}/lessons/{first}/complete")  # idempotent
+    client.post(f"/courses/{ECOM}/lessons/{second}/complete")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
+        assert db.session.scalar(select(func.count()).select_from(LessonCompletion)) == 2
+        total = db.session.scalar(
+            select(func.count()).select_from(Lesson).join(Course).where(Course.slug == ECOM)
+        )
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert f"2/{total}" in dashboard
+    course_page = client.get(f"/courses/{ECOM}").get_data(as_text=True)
+    assert "Học tiếp từ chỗ đã dừng" in course_page
+    assert f"Còn {total - 2} bài học" in course_page
+
+
+def test_completing_every_required_lesson_completes_the_course_once(app, auth_client, make_user):
+    from pathlib import Path
+
+    from elearn.coursemodules.sync import sync_from_dir
+
+    with app.app_context():
+        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+    client = auth_client(make_user())
+    client.post("/courses/khoa-mau/enroll")
+    client.post("/courses/khoa-mau/lessons/bai-mot/complete")
+    with app.app_context():
+        assert db.session.scalar(select(Enrollment.completed_at)) is None
+    # bai-ba is optional: the two required lessons are enough.
+    response = client.post("/courses/khoa-mau/lessons/bai-hai/complete", follow_redirects=True)
+    assert "hoàn thành khóa học" in response.get_data(as_text=True)
+    with app.app_context():
+        completed_at = db.session.scalar(select(Enrollment.completed_at))
+    assert completed_at is not None
+    client.post("/courses/khoa-mau/lessons/bai-ba/complete")
+    with app.app_context():
+        assert db.session.scalar(select(Enrollment.completed_at)) == completed_at
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "2/2" in dashboard and "Đã hoàn thành khóa học" in dashboard
+
+
+def test_unknown_lesson_and_course_are_404(learner_client, courses):
+    learner_client.post(f"/courses/{ECOM}/enroll")
+    assert learner_client.get(f"/courses/{ECOM}/lessons/khong-co").status_code == 404
+    assert learner_client.post(f"/courses/{ECOM}/lessons/khong-co/complete").status_code == 404
+    assert learner_client.post("/courses/khong-co/enroll").status_code == 404
+
+
+def test_video_is_a_click_to_load_placeholder(app, auth_client, make_user):
+    from pathlib import Path
+
+    from elearn.coursemodules.sync import sync_from_dir
+
+    with app.app_context():
+        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+    client = auth_client(make_user())
+    client.post("/courses/khoa-mau/enroll")
+    page = client.get("/courses/khoa-mau/lessons/bai-mot").get_data(as_text=True)
+    assert 'data-embed="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"' in page
+    assert "<iframe" not in page
+    assert "4 phút" in page
+
+
+def test_dashboard_empty_state(learner_client):
+    page = learner_client.get("/dashboard").get_data(as_text=True)
+    assert "/courses" in page
+
+
+def test_tools_are_linked_from_course_pages(client, courses):
+    for spec in courses:
+        page = client.get(f"/courses/{spec.slug}").get_data(as_text=True)
+        assert f"/courses/{spec.slug}/tools/" in page, spec.slug

@@ -1,0 +1,201 @@
+"""Security bar: route x role matrix (S14), CSRF (S17), headers (S22), errors (S23), cookies (S13)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+# Every endpoint must be classified here; a new route fails the matrix until it is.
+ACCESS = {
+    "static": "public",
+    "main.index": "public",
+    "main.set_language": "public",
+    "main.healthz": "public",
+    "auth.register": "public",
+    "auth.login": "public",
+    "auth.logout": "public",
+    "auth.profile": "login",
+    "auth.password": "login",
+    "regions.communes": "public",
+    "catalog.index": "public",
+    "catalog.course": "public",
+    "learn.enroll": "login",
+    "learn.lesson": "login",
+    "learn.complete": "login",
+    "learn.dashboard": "login",
+    "api.openapi": "public",
+    "api.token": "public",
+    "api.courses": "public",
+    "api.course": "public",
+    "api.enrollment": "token",
+    "api.lesson": "token",
+    "api.completion": "token",
+    "api.progress": "token",
+}
+SAMPLE_ARGS = {
+    "slug": "thuong-mai-dien-tu",
+    "lesson_slug": "khong-co",
+    "code": "14",
+    "lesson_id": 1,
+    "filename": "css/elearn.css",
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        endpoint = rule.endpoint
+        if endpoint.endswith(".static") and endpoint != "static":
+            continue  # course modules' static files
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            url = rule.build({k: SAMPLE_ARGS[k] for k in rule.arguments}, append_unknown=False)[1]
+            yield endpoint, method, url
+
+
+def _is_course_tool(app, endpoint):
+    return endpoint.split(".")[0] in {
+        name for name in app.blueprints if name not in {"main", "auth", "regions", "catalog", "learn", "api"}
+    }
+
+
+def test_every_route_is_classified(app):
+    for endpoint, _method, _url in _routes(app):
+        assert endpoint in ACCESS or _is_course_tool(app, endpoint), f"classify {endpoint} in ACCESS"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner", "trainer", "admin"])
+def test_route_matrix(app, make_user, auth_client, courses, role):
+    client = app.test_client() if role == "anonymous" else auth_client(make_user(role))
+    for endpoint, method, url in _routes(app):
+        access = "public" if _is_course_tool(app, endpoint) else ACCESS[endpoint]
+        response = client.open(url, method=method)
+        response.close()
+        assert response.status_code < 500, (role, method, url)
+        if role == "anonymous" and access == "login":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], url
+        if access == "token":
+            assert response.status_code == 401, (role, url)  # session cookies never work on the API
+
+
+def test_post_routes_require_csrf_token(app, learner, auth_client, courses):
+    client = auth_client(learner)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for endpoint, method, url in _routes(app):
+            if method != "POST" or endpoint.startswith("api."):
+                continue
+            response = client.post(url, data={"lang": "en", "full_name": "X"})
+            assert response.status_code == 400, url
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_security_headers_on_every_kind_of_response(client, courses):
+    for url in ["/", "/api/v1/courses", "/static/css/elearn.css", "/no-such-page", "/api/v1/nope"]:
+        response = client.get(url)
+        response.close()
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
+    from elearn import create_app
+    from elearn.extensions import db
+
+    monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
+    app = create_app(
+        {
+            "ELEARN_ENV": "production",
+            "SECRET_KEY": "k" * 48,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        }
+    )
+    assert not app.debug
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    client = app.test_client()
+    response = client.get("/boom-for-test")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Traceback" not in body and "secret internals" not in body
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    with app.app_context():
+        db.create_all()
+        from elearn.auth.services import Profile, register_user
+
+        register_user("an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False)
+    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"login": "an@example.vn", "password": "mật khẩu dài dài", "csrf_token": token},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/login"},
+    )
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-elearn_session=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in cookie
+    assert "Domain" not in cookie
+
+
+def test_proxy_fix_uses_the_configured_hop(monkeypatch, tmp_path):
+    from flask import request
+
+    from elearn import create_app
+
+    monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"ELEARN_ENV": "testing", "PROXY_FIX_X_FOR": 1})
+
+    @app.get("/ip-for-test")
+    def ip():
+        return request.remote_addr or ""
+
+    client = app.test_client()
+    forwarded = client.get("/ip-for-test", headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.9"})
+    assert forwarded.get_data(as_text=True) == "203.0.113.9"
+
+
+def test_error_pages_are_translated_and_friendly(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang này" in response.get_data(as_text=True)
+
+
+def test_language_switch_is_remembered(app, learner, auth_client):
+    client = auth_client(learner)
+    response = client.post("/language", data={"lang": "en"}, query_string={"next": "/courses"})
+    assert response.status_code == 302 and response.headers["Location"] == "/courses"
+    assert "My learning" in client.get("/courses").get_data(as_text=True)
+    from elearn.auth.models import User
+    from elearn.extensions import db
+
+    with app.app_context():
+        assert db.session.get(User, learner.id).locale == "en"
+    # A new session of the same user gets English from the account.
+    assert "My learning" in auth_client(learner).get("/courses").get_data(as_text=True)
+    assert client.post("/language", data={"lang": "fr"}).status_code == 400
+    anonymous = app.test_client()
+    assert "Việc học của tôi" not in anonymous.get("/courses").get_data(as_text=True)
+    assert "Khóa học" in anonymous.get("/courses").get_data(as_text=True)
+
+
+def test_no_get_route_writes_to_the_database(app, learner, auth_client, courses, count_queries):
+    client = auth_client(learner)
+    client.post("/courses/thuong-mai-dien-tu/enroll")
+    client.get("/dashboard")  # a first touch of the session may be written; then no more
+    with count_queries() as statements:
+        for endpoint, method, url in _routes(app):
+            if method == "GET":
+                client.get(url).close()
+    writes = [s for s in statements if re.match(r"\s*(INSERT|UPDATE|DELETE)", s, re.I)]
+    assert writes == []
