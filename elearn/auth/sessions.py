@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from elearn.auth.models import User, UserSession
 from elearn.extensions import db, login_manager
@@ -41,12 +41,16 @@ def client_ip() -> str:
     return (request.remote_addr or "")[:45]
 
 
+# Built once: this runs on every logged-in request.
+_SESSION_BY_TOKEN = select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login loader: the user only if the session row is live."""
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": token_hash(token)})
     now = utcnow()
     if (
         row is None

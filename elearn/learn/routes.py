@@ -35,31 +35,27 @@ def enroll(slug: str):
 @login_required
 def lesson(slug: str, lesson_slug: str):
     """A lesson with previous/next, progress and "mark as complete"."""
-    course = catalog.course_by_slug(slug)
-    if course is None:
+    page = services.lesson_page(current_user.id, slug, lesson_slug)
+    if page is None:
         abort(404)
-    enrollment = services.get_enrollment(current_user.id, course.id)
-    if enrollment is None:
+    if page.enrollment is None:
         flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("catalog.course", slug=slug))
-    lesson = catalog.lesson_by_slug(course.id, lesson_slug)
-    if lesson is None:
+    if page.lesson is None:
         abort(404)
-    lessons = catalog.course_lessons(course.id)
-    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    done = services.completed_lesson_ids(current_user.id, course.id)
-    progress = services.build_progress(lessons, done, enrollment)
+    lessons = page.outline
+    index = next(i for i, item in enumerate(lessons) if item.id == page.lesson.id)
     return render_template(
         "learn/lesson.html",
-        course=course,
-        lesson=lesson,
+        course=page.course,
+        lesson=page.lesson,
         index=index,
         count=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=progress,
-        is_done=lesson.id in done,
-        video_embed=video_embed_url(lesson.video_url) if lesson.video_url else None,
+        progress=services.build_progress(lessons, page.done_ids, page.enrollment),
+        is_done=page.lesson.id in page.done_ids,
+        video_embed=video_embed_url(page.lesson.video_url) if page.lesson.video_url else None,
     )
 
 

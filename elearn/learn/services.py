@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import defer, joinedload
 
 from elearn.catalog.models import Course, Lesson
@@ -141,6 +141,81 @@ def check_course_completion(user_id: int, course_id: int) -> bool:
         .values(completed_at=utcnow())
     )
     return bool(result.rowcount)
+
+
+@dataclass
+class LessonPage:
+    """Everything the lesson page needs, loaded in two queries."""
+
+    course: Course
+    lesson: Lesson | None
+    enrollment: Enrollment | None
+    #: The course's lessons in order, without bodies, for navigation and progress.
+    outline: list = field(default_factory=list)
+    done_ids: set[int] = field(default_factory=set)
+
+
+# Built once: the lesson page is the hottest page, and building statements costs more
+# than running them. Values arrive as bound parameters.
+_LESSON_PAGE = (
+    select(Course, Lesson, Enrollment)
+    .outerjoin(
+        Lesson,
+        and_(
+            Lesson.course_id == Course.id,
+            Lesson.slug == bindparam("lesson_slug"),
+            Lesson.archived.is_(False),
+        ),
+    )
+    .outerjoin(
+        Enrollment,
+        and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id")),
+    )
+    .where(
+        Course.slug == bindparam("course_slug"),
+        Course.published.is_(True),
+        Course.archived.is_(False),
+    )
+)
+_OUTLINE_WITH_DONE = (
+    select(
+        Lesson.id,
+        Lesson.slug,
+        Lesson.title,
+        Lesson.position,
+        Lesson.required,
+        LessonCompletion.id.label("completion_id"),
+    )
+    .outerjoin(
+        LessonCompletion,
+        and_(
+            LessonCompletion.lesson_id == Lesson.id,
+            LessonCompletion.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.archived.is_(False))
+    .order_by(Lesson.position)
+)
+
+
+def lesson_page(user_id: int, course_slug: str, lesson_slug: str) -> LessonPage | None:
+    """Course, lesson and the learner's enrolment in one query; outline and completions in one."""
+    row = db.session.execute(
+        _LESSON_PAGE,
+        {"user_id": user_id, "course_slug": course_slug, "lesson_slug": lesson_slug},
+    ).first()
+    if row is None:
+        return None
+    course, lesson, enrollment = row
+    page = LessonPage(course, lesson, enrollment)
+    if lesson is None or enrollment is None:
+        return page
+    rows = db.session.execute(
+        _OUTLINE_WITH_DONE, {"user_id": user_id, "course_id": course.id}
+    ).all()
+    page.outline = rows
+    page.done_ids = {r.id for r in rows if r.completion_id is not None}
+    return page
 
 
 @dataclass
