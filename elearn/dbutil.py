@@ -22,6 +22,11 @@ def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str]) -> bo
     for column in table.columns:
         if column.name not in full and column.default is not None and column.default.is_callable:
             full[column.name] = column.default.arg(None)
-    stmt = module.insert(table).values(**full).on_conflict_do_nothing(index_elements=conflict)
-    result = db.session.execute(stmt)
-    return bool(result.rowcount)
+    stmt = (
+        module.insert(table)
+        .values(**full)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(table.c.id)
+    )
+    # rowcount is unreliable across drivers here; RETURNING yields a row only when inserted.
+    return db.session.execute(stmt).first() is not None

@@ -136,3 +136,36 @@ def test_tools_are_linked_from_course_pages(client, courses):
     for spec in courses:
         page = client.get(f"/courses/{spec.slug}").get_data(as_text=True)
         assert f"/courses/{spec.slug}/tools/" in page, spec.slug
+
+
+def test_concurrent_completion_of_the_last_lesson_counts_once(app, make_user, auth_client):
+    """F3: the last lesson completed from many tabs at once -> one completion row, one course completion."""
+    import threading
+    from pathlib import Path
+
+    from elearn.coursemodules.sync import sync_from_dir
+
+    with app.app_context():
+        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+    user = make_user()
+    client = auth_client(user)
+    client.post("/courses/khoa-mau/enroll")
+    client.post("/courses/khoa-mau/lessons/bai-mot/complete")
+    clients = [auth_client(user) for _ in range(12)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def hit(c):
+        barrier.wait()
+        statuses.append(c.post("/courses/khoa-mau/lessons/bai-hai/complete").status_code)
+
+    threads = [threading.Thread(target=hit, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * len(clients)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LessonCompletion)) == 2
+        enrollment = db.session.scalars(select(Enrollment)).one()
+        assert enrollment.completed_at is not None

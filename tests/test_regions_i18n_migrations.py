@@ -1,0 +1,112 @@
+"""Regions data, translation catalogues and migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import func, inspect, select
+
+from elearn.extensions import db
+from elearn.regions.models import Region
+from elearn.regions.services import load_regions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_regions_counts_codes_and_idempotent_load(app_ctx):
+    def count(kinds):
+        return db.session.scalar(select(func.count()).select_from(Region).where(Region.kind.in_(kinds)))
+
+    assert count(["province", "city"]) == 34
+    assert count(["commune", "ward", "special_zone"]) == 3321
+    assert load_regions() == 3355
+    hanoi = db.session.get(Region, "01")
+    assert hanoi.name == "Thành phố Hà Nội" and hanoi.name_folded == "thanh pho ha noi"
+    assert db.session.get(Region, "03847").parent_code == "14"
+
+
+def test_communes_endpoint_returns_one_province_only(client):
+    response = client.get("/regions/14/communes")
+    data = response.json
+    assert response.status_code == 200 and data["province"] == "14"
+    assert 0 < len(data["communes"]) < 300
+    assert {"code": "03847", "name": "Xã Mường Bú"} in data["communes"]
+    assert client.get("/regions/03847/communes").status_code == 404  # a commune is not a province
+    assert client.get("/regions/zz/communes").status_code == 404
+
+
+def test_vietnamese_catalogue_is_complete_and_compiled():
+    po_path = ROOT / "elearn/translations/vi/LC_MESSAGES/messages.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
+    with (ROOT / "elearn/translations/messages.pot").open("rb") as fh:
+        template = read_po(fh)
+    missing = [m.id for m in template if m.id and m.id not in catalog]
+    assert missing == [], "run `make translations` and translate"
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+    with (ROOT / "elearn/translations/vi/LC_MESSAGES/messages.mo").open("rb") as fh:
+        compiled = read_mo(fh)
+    def as_dict(messages):
+        return {
+            (m.id if isinstance(m.id, str) else tuple(m.id)): (
+                m.string if isinstance(m.string, str) else tuple(m.string)
+            )
+            for m in messages
+            if m.id
+        }
+
+    assert as_dict(compiled) == as_dict(catalog), "messages.mo is stale: run pybabel compile"
+
+
+def test_template_is_up_to_date_with_the_code():
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("elearn/**.py", "python"), ("templates/**.html", "jinja2")]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords={"_": None, "_l": None, "gettext": None,
+                                                     "lazy_gettext": None, "ngettext": (1, 2)}
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    with (ROOT / "elearn/translations/messages.pot").open("rb") as fh:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    assert found - template == set(), "new strings: run `make translations`"
+
+
+def test_migrations_build_the_models_schema_with_constraints(app_ctx):
+    inspector = inspect(db.engine)
+    tables = set(inspector.get_table_names())
+    assert set(db.metadata.tables) <= tables
+    uniques = {
+        tuple(c["column_names"])
+        for c in inspector.get_unique_constraints("lesson_completions")
+    } | {
+        tuple(i["column_names"]) for i in inspector.get_indexes("lesson_completions") if i["unique"]
+    }
+    assert ("user_id", "lesson_id") in uniques
+    enrollment_uniques = {
+        tuple(c["column_names"]) for c in inspector.get_unique_constraints("enrollments")
+    }
+    assert ("user_id", "course_id") in enrollment_uniques
+
+
+def test_migrations_downgrade_and_upgrade(tmp_path, monkeypatch):
+    from flask_migrate import downgrade, upgrade
+
+    from elearn import create_app
+
+    monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
+    app = create_app(
+        {"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}"}
+    )
+    with app.app_context():
+        upgrade()
+        assert "users" in inspect(db.engine).get_table_names()
+        downgrade(revision="base")
+        assert "users" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "lessons" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
