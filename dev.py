@@ -50,7 +50,6 @@ def flask(*args: str) -> None:
 
 def setup() -> None:
     ensure_venv("requirements.txt")
-    run(PY, "-m", "babel.messages.frontend", "compile", "-q", "-d", "elearn/translations")
     flask("db", "upgrade")
     flask("regions", "load")
     flask("courses", "sync")
@@ -74,14 +73,13 @@ def test(pytest_args: list[str]) -> None:
 
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "serve"
-    if command == "serve":
-        serve()
-    elif command == "setup":
-        setup()
-    elif command == "test":
-        test(sys.argv[2:])
-    else:
+    commands = {"serve": serve, "setup": setup, "test": lambda: test(sys.argv[2:])}
+    if command not in commands:
         sys.exit(__doc__)
+    try:
+        commands[command]()
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"\nStep failed (exit {exc.returncode}): {' '.join(map(str, exc.cmd))}")
 
 
 if __name__ == "__main__":
