@@ -93,6 +93,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def register_extensions(app: Flask) -> None:
     from elearn.i18n import select_locale
 
+    import elearn.models  # noqa: F401  (every model registered on the metadata)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -108,8 +110,10 @@ def register_blueprints(app: Flask) -> None:
     from elearn.api import bp as api_bp
     from elearn.auth import bp as auth_bp
     from elearn.catalog import bp as catalog_bp
+    from elearn.certificates import bp as certificates_bp
     from elearn.learn import bp as learn_bp
     from elearn.main import bp as main_bp
+    from elearn.quiz import bp as quiz_bp
     from elearn.regions import bp as regions_bp
 
     app.register_blueprint(main_bp)
@@ -117,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(regions_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
 
 

@@ -99,7 +99,12 @@ def validate_courses() -> None:
     if problems:
         _fail(f"{len(problems)} problem(s) found.")
     lessons = sum(len(s.lessons) for s in specs)
-    click.echo(f"OK: {len(specs)} course(s), {lessons} lesson(s).")
+    quizzes = sum(len(s.quizzes) for s in specs)
+    questions = sum(len(s.questions) for s in specs)
+    click.echo(
+        f"OK: {len(specs)} course(s), {lessons} lesson(s), {quizzes} quiz(zes), "
+        f"{questions} question(s)."
+    )
 
 
 @courses_cli.command("sync")
@@ -113,7 +118,8 @@ def sync_courses() -> None:
         _fail("Sync aborted: nothing was changed.")
     click.echo(
         f"Synced {len(report.courses)} course(s): {report.lessons_added} lesson(s) added, "
-        f"{report.lessons_updated} updated, {report.lessons_archived} archived."
+        f"{report.lessons_updated} updated, {report.lessons_archived} archived; "
+        f"{report.quizzes} quiz(zes), {report.questions} question(s)."
     )
     for slug in report.courses_archived:
         click.echo(f"Archived course {slug} (its module is gone).")

@@ -50,6 +50,8 @@ class Config:
     REMEMBER_IDLE_DAYS = _int("REMEMBER_IDLE_DAYS", 14)
     REMEMBER_ABSOLUTE_DAYS = _int("REMEMBER_ABSOLUTE_DAYS", 30)
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 30)
+    #: Seconds after a timed quiz's deadline during which a submission still counts.
+    QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_ABSOLUTE_DAYS)
     SESSION_COOKIE_NAME = "elearn_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -3,10 +3,16 @@
 from elearn.auth.models import ApiToken, AuditEvent, User, UserSession
 from elearn.catalog.models import Course, Lesson, Section
 from elearn.learn.models import Enrollment, LessonCompletion
+from elearn.quiz.models import AttemptAnswer, Certificate, Question, Quiz, QuizAttempt
 from elearn.regions.models import Region
 
 __all__ = [
     "ApiToken",
+    "AttemptAnswer",
+    "Certificate",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
     "AuditEvent",
     "Course",
     "Enrollment",

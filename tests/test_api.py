@@ -81,14 +81,18 @@ def test_learning_through_the_api(client, token, courses):
     assert done.status_code == again.status_code == 200
     assert done.json["completed_at"] == again.json["completed_at"]
     progress = client.get("/api/v1/me/progress", headers=auth(token)).json["courses"]
+    quiz_count = sum(len(s["quizzes"]) for s in outline["sections"])
     assert progress == [
         {
             "slug": ECOM,
             "title": outline["title"],
-            "percent": int(100 / len(lesson_ids)),
+            "percent": int(100 / (len(lesson_ids) + quiz_count)),
             "lessons_done": 1,
             "lessons_total": len(lesson_ids),
+            "quizzes_passed": 0,
+            "quizzes_total": quiz_count,
             "completed_at": None,
+            "certificate_code": None,
         }
     ]
     assert client.get("/api/v1/lessons/999999", headers=auth(token)).status_code == 404
@@ -132,7 +136,10 @@ def test_openapi_document_covers_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = rule.rule[len("/api/v1"):].replace("<int:lesson_id>", "{id}").replace("<slug>", "{slug}")
+        path = rule.rule[len("/api/v1"):]
+        for arg in ("<int:lesson_id>", "<int:quiz_id>", "<int:attempt_id>"):
+            path = path.replace(arg, "{id}")
+        path = path.replace("<slug>", "{slug}").replace("<code>", "{code}")
         assert path in paths, path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in paths[path], (path, method)

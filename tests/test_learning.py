@@ -77,7 +77,7 @@ def test_full_learning_flow(app, learner_client, courses):
     assert f"2/{total}" in dashboard
     course_page = client.get(f"/courses/{ECOM}").get_data(as_text=True)
     assert "Học tiếp từ chỗ đã dừng" in course_page
-    assert f"Còn {total - 2} bài học" in course_page
+    assert f"Còn {total - 2} bài học và 4 bài kiểm tra" in course_page
 
 
 def test_completing_every_required_lesson_completes_the_course_once(app, auth_client, make_user):

@@ -75,6 +75,18 @@ def openapi_document(server: str) -> dict[str, Any]:
                                 "type": "object",
                                 "properties": {
                                     "title": {"type": "string"},
+                                    "quizzes": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "integer"},
+                                                "key": {"type": "string"},
+                                                "title": {"type": "string"},
+                                                "required": {"type": "boolean"},
+                                            },
+                                        },
+                                    },
                                     "lessons": {
                                         "type": "array",
                                         "items": {
@@ -107,6 +119,57 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "completed": {"type": "boolean"},
                     },
                 },
+                "Attempt": {
+                    "type": "object",
+                    "properties": {
+                        "attempt_id": {"type": "integer"},
+                        "number": {"type": "integer"},
+                        "state": {"type": "string", "enum": ["open", "submitted"]},
+                        "started_at": {"type": "string", "format": "date-time"},
+                        "deadline": {"type": ["string", "null"], "format": "date-time"},
+                        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+                        "score": {"type": ["number", "null"], "description": "0-100"},
+                        "passed": {"type": ["boolean", "null"]},
+                    },
+                },
+                "AttemptQuestion": {
+                    "type": "object",
+                    "description": "Never includes which answers are right.",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "type": {
+                            "type": "string",
+                            "enum": ["single", "multi", "truefalse", "short", "numeric", "matching"],
+                        },
+                        "text": {"type": "string"},
+                        "html": {"type": "string"},
+                        "options": {
+                            "description": (
+                                "[{id, text}] for single/multi/truefalse; "
+                                "{left: [{id, text}], right: [{id, text}]} for matching; "
+                                "[] otherwise. Option ids are random per attempt."
+                            )
+                        },
+                        "saved": {"description": "The saved answer, in the same form as answers"},
+                    },
+                },
+                "Answers": {
+                    "type": "object",
+                    "properties": {
+                        "answers": {
+                            "type": "object",
+                            "description": (
+                                "question id -> answer: an option id (single), a list of "
+                                "option ids (multi), true/false, a string (short), a number "
+                                "(numeric) or {left id: right id} (matching)"
+                            ),
+                        },
+                        "version": {
+                            "type": "integer",
+                            "description": "optional; refused with 409 when stale",
+                        },
+                    },
+                },
                 "CourseProgress": {
                     "type": "object",
                     "properties": {
@@ -115,7 +178,10 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "percent": {"type": "integer"},
                         "lessons_done": {"type": "integer"},
                         "lessons_total": {"type": "integer"},
+                        "quizzes_passed": {"type": "integer"},
+                        "quizzes_total": {"type": "integer"},
                         "completed_at": {"type": ["string", "null"], "format": "date-time"},
+                        "certificate_code": {"type": ["string", "null"]},
                     },
                 },
             },
@@ -260,6 +326,137 @@ def openapi_document(server: str) -> dict[str, Any]:
                     },
                 }
             },
+            "/quizzes/{id}": {
+                "get": {
+                    "summary": "A quiz's settings and the caller's attempts",
+                    "security": SECURED,
+                    "parameters": [_path_param("id", "integer")],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "required": {"type": "boolean"},
+                                    "pass_mark": {"type": "integer"},
+                                    "max_attempts": {"type": ["integer", "null"]},
+                                    "attempts_left": {"type": ["integer", "null"]},
+                                    "time_limit_minutes": {"type": ["integer", "null"]},
+                                    "grading": {"type": "string", "enum": ["highest", "last"]},
+                                    "review": {
+                                        "type": "string",
+                                        "enum": ["score", "correctness", "full"],
+                                    },
+                                    "passed": {"type": "boolean"},
+                                    "attempts": {"type": "array", "items": _ref("Attempt")},
+                                },
+                            },
+                            "Quiz",
+                        ),
+                        "401": _error("Token missing or invalid"),
+                        "403": _error("Not enrolled in the course"),
+                        "404": _error("No such quiz"),
+                    },
+                }
+            },
+            "/quizzes/{id}/attempts": {
+                "post": {
+                    "summary": "Start an attempt (or get the open one back)",
+                    "security": SECURED,
+                    "parameters": [_path_param("id", "integer")],
+                    "responses": {
+                        "201": _json(_attempt_with_questions(), "Started"),
+                        "200": _json(_attempt_with_questions(), "The open attempt"),
+                        "401": _error("Token missing or invalid"),
+                        "403": _error("Not enrolled in the course"),
+                        "404": _error("No such quiz"),
+                        "409": _error("No attempts left"),
+                    },
+                }
+            },
+            "/attempts/{id}": {
+                "get": {
+                    "summary": "An attempt with its questions and saved answers",
+                    "security": SECURED,
+                    "parameters": [_path_param("id", "integer")],
+                    "responses": {
+                        "200": _json(_attempt_with_questions(), "Attempt"),
+                        "401": _error("Token missing or invalid"),
+                        "404": _error("No such attempt (or not yours)"),
+                    },
+                }
+            },
+            "/attempts/{id}/answers": {
+                "put": {
+                    "summary": "Save answers (all or nothing)",
+                    "security": SECURED,
+                    "parameters": [_path_param("id", "integer")],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Answers")}},
+                    },
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "attempt_id": {"type": "integer"},
+                                    "saved": {"type": "boolean"},
+                                    "version": {"type": "integer"},
+                                },
+                            },
+                            "Saved",
+                        ),
+                        "400": _error("Malformed JSON or an invalid answer"),
+                        "401": _error("Token missing or invalid"),
+                        "404": _error("No such attempt (or not yours)"),
+                        "409": _error("Already submitted, past the deadline, or stale version"),
+                    },
+                }
+            },
+            "/attempts/{id}/submission": {
+                "post": {
+                    "summary": "Submit for grading (idempotent)",
+                    "security": SECURED,
+                    "parameters": [_path_param("id", "integer")],
+                    "requestBody": {
+                        "required": False,
+                        "content": {"application/json": {"schema": _ref("Answers")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Attempt"), "Graded (the same result on every call)"),
+                        "400": _error("Malformed JSON or an invalid answer"),
+                        "401": _error("Token missing or invalid"),
+                        "404": _error("No such attempt (or not yours)"),
+                        "409": _error("Stale version"),
+                    },
+                }
+            },
+            "/certificates/{code}": {
+                "get": {
+                    "summary": "Check a certificate (public)",
+                    "parameters": [_path_param("code", "string")],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "valid": {"type": "boolean"},
+                                    "code": {"type": "string"},
+                                    "learner_name": {"type": "string"},
+                                    "course_title": {"type": "string"},
+                                    "issued_at": {"type": "string", "format": "date-time"},
+                                    "revoked_reason": {"type": ["string", "null"]},
+                                },
+                            },
+                            "Certificate",
+                        ),
+                        "404": _error("Unknown code"),
+                        "429": _error("Too many look-ups"),
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -272,3 +469,18 @@ def openapi_document(server: str) -> dict[str, Any]:
 
 def _path_param(name: str, kind: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def _attempt_with_questions() -> dict[str, Any]:
+    return {
+        "allOf": [
+            _ref("Attempt"),
+            {
+                "type": "object",
+                "properties": {
+                    "version": {"type": "integer"},
+                    "questions": {"type": "array", "items": _ref("AttemptQuestion")},
+                },
+            },
+        ]
+    }

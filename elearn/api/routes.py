@@ -12,12 +12,16 @@ from elearn.auth import services as auth_services
 from elearn.auth.sessions import client_ip
 from elearn.catalog import services as catalog
 from elearn.errors import ServiceError, ValidationFailed
-from elearn.extensions import db
+from elearn.extensions import db, limiter
+from elearn.certificates import services as certificate_services
 from elearn.learn import services as learn
+from elearn.quiz import services as quiz_services
+from elearn.quiz.queries import course_quizzes
 
 
 @bp.errorhandler(ServiceError)
 def service_error(exc: ServiceError):
+    db.session.rollback()
     return error_body(exc.code, exc.message, exc.fields or None), exc.status
 
 
@@ -74,8 +78,9 @@ def _course_or_404(slug: str):
 
 @bp.get("/courses/<slug>")
 def course(slug: str):
-    """A course's outline: sections and their lessons."""
+    """A course's outline: sections with their lessons and quizzes."""
     course = _course_or_404(slug)
+    quizzes = course_quizzes([course.id])
     return {
         "slug": course.slug,
         "title": course.title,
@@ -88,6 +93,11 @@ def course(slug: str):
                 "lessons": [
                     {"id": lesson.id, "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes}
                     for lesson in section.lessons
+                ],
+                "quizzes": [
+                    {"id": quiz.id, "key": quiz.key, "title": quiz.title, "required": quiz.required}
+                    for quiz in quizzes
+                    if quiz.section_id == section.id
                 ],
             }
             for section in course.sections
@@ -159,8 +169,152 @@ def progress():
                 "percent": e.progress.percent,
                 "lessons_done": e.progress.lessons_done,
                 "lessons_total": e.progress.lessons_total,
+                "quizzes_passed": e.progress.quizzes_passed,
+                "quizzes_total": e.progress.quizzes_total,
                 "completed_at": _iso(e.progress.completed_at),
+                "certificate_code": e.certificate.code if e.certificate else None,
             }
             for e in entries
         ]
+    }
+
+
+def _quiz_or_404(quiz_id: int):
+    quiz = quiz_services.quiz_by_id(quiz_id)
+    if quiz is None:
+        raise ApiError(404, "not_found", _("No such quiz."))
+    return quiz
+
+
+def _attempt_json(attempt) -> dict:
+    return {
+        "attempt_id": attempt.id,
+        "number": attempt.number,
+        "state": attempt.state,
+        "started_at": _iso(attempt.started_at),
+        "deadline": _iso(attempt.deadline),
+        "submitted_at": _iso(attempt.submitted_at),
+        "score": attempt.score,
+        "passed": attempt.passed,
+    }
+
+
+@bp.get("/quizzes/<int:quiz_id>")
+@token_required
+def quiz(quiz_id: int):
+    """A quiz's settings and the caller's attempts (never the answers)."""
+    quiz = _quiz_or_404(quiz_id)
+    user = current_api_user()
+    if learn.get_enrollment(user.id, quiz.course_id) is None:
+        raise ApiError(403, "not_enrolled", _("Enrol in the course first."))
+    summary = quiz_services.quiz_summary(user.id, quiz)
+    return {
+        "id": quiz.id,
+        "key": quiz.key,
+        "title": quiz.title,
+        "required": quiz.required,
+        "pass_mark": quiz.pass_mark,
+        "max_attempts": quiz.max_attempts or None,
+        "attempts_left": summary["left"],
+        "time_limit_minutes": quiz.time_limit_minutes or None,
+        "grading": quiz.grading,
+        "review": quiz.review,
+        "passed": summary["passed"],
+        "attempts": [_attempt_json(a) for a in summary["attempts"]],
+    }
+
+
+def _questions_json(attempt) -> list[dict]:
+    return [
+        {
+            "id": q.id,
+            "type": q.parsed.qtype,
+            "text": q.view["text"],
+            "html": q.text_html,
+            "options": q.view["options"],
+            "saved": q.shown_response,
+        }
+        for q in quiz_services.attempt_questions(attempt)
+    ]
+
+
+@bp.post("/quizzes/<int:quiz_id>/attempts")
+@token_required
+def start_attempt(quiz_id: int):
+    """Start an attempt (201), or get the open one back (200); 409 when none are left."""
+    quiz = _quiz_or_404(quiz_id)
+    user = current_api_user()
+    before = quiz_services.attempt_count(user.id, quiz.id)
+    attempt = quiz_services.start_attempt(user.id, quiz)
+    created = quiz_services.attempt_count(user.id, quiz.id) > before
+    body = _attempt_json(attempt) | {"version": attempt.version, "questions": _questions_json(attempt)}
+    return body, 201 if created else 200
+
+
+def _own_attempt(attempt_id: int):
+    return quiz_services.attempt_for_user(attempt_id, current_api_user().id)
+
+
+def _answers_from(data: dict) -> dict:
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise ApiError(400, "invalid", _("'answers' must be an object of question id to answer."))
+    return answers
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@token_required
+def attempt(attempt_id: int):
+    """An attempt with its questions and saved answers (results once submitted)."""
+    attempt = _own_attempt(attempt_id)
+    quiz_services.finalize_if_expired(attempt)
+    db.session.commit()
+    return _attempt_json(attempt) | {"version": attempt.version, "questions": _questions_json(attempt)}
+
+
+@bp.put("/attempts/<int:attempt_id>/answers")
+@token_required
+def save_answers(attempt_id: int):
+    """Save answers; 409 once submitted or expired, and nothing changes."""
+    attempt = _own_attempt(attempt_id)
+    data = json_body()
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ApiError(400, "invalid", _("'version' must be a whole number."))
+    new_version = quiz_services.save_answers(attempt, _answers_from(data), version)
+    return {"attempt_id": attempt.id, "saved": True, "version": new_version}
+
+
+@bp.post("/attempts/<int:attempt_id>/submission")
+@token_required
+def submission(attempt_id: int):
+    """Submit (optionally with last answers); repeating it returns the same result."""
+    _own_attempt(attempt_id)
+    answers = None
+    if request.get_data():
+        answers = _answers_from(json_body()) or None
+    attempt = quiz_services.submit_attempt(attempt_id, current_api_user().id, answers)
+    quiz = quiz_services.quiz_by_id(attempt.quiz_id)
+    body = _attempt_json(attempt) | {"pass_mark": quiz.pass_mark if quiz else None}
+    if quiz is not None and quiz.review in ("correctness", "full"):
+        body["questions"] = [
+            {"id": int(qid), "correct": r["correct"], "fraction": r["fraction"]}
+            | ({"feedback": r["feedback"]} if quiz.review == "full" else {})
+            for qid, r in (attempt.result or {}).items()
+        ]
+    return body
+
+
+@bp.get("/certificates/<code>")
+@limiter.limit("60 per minute")
+def certificate(code: str):
+    """Public: check a certificate by its code."""
+    result = certificate_services.verify(code)
+    return {
+        "valid": result.valid,
+        "code": result.code,
+        "learner_name": result.learner_name,
+        "course_title": result.course_title,
+        "issued_at": _iso(result.issued_at),
+        "revoked_reason": result.revoked_reason,
     }

@@ -10,6 +10,7 @@ from elearn.coursemodules.registry import tools_for
 from elearn.extensions import db
 from elearn.labels import TOPIC_LABELS
 from elearn.learn import services as learn
+from elearn.quiz.queries import certificate_for, course_quizzes, passed_quiz_ids
 
 
 @bp.get("/courses")
@@ -36,20 +37,27 @@ def course(slug: str):
     if course is None:
         abort(404)
     lessons = [lesson for section in course.sections for lesson in section.lessons]
+    quizzes = course_quizzes([course.id])
+    quizzes_by_section: dict[int | None, list] = {}
+    for quiz in quizzes:
+        quizzes_by_section.setdefault(quiz.section_id, []).append(quiz)
     enrollment = progress = None
     if current_user.is_authenticated:
         enrollment = learn.get_enrollment(current_user.id, course.id)
         if enrollment is not None:
             done = learn.completed_lesson_ids(current_user.id, course.id)
-            progress = learn.build_progress(lessons, done, enrollment)
+            passed = passed_quiz_ids(current_user.id, quizzes)
+            progress = learn.build_progress(lessons, done, enrollment, quizzes, passed)
     required = sum(1 for lesson in lessons if lesson.required)
     return render_template(
         "catalog/course.html",
         course=course,
         lessons=lessons,
+        quizzes_by_section=quizzes_by_section,
         enrollment=enrollment,
         progress=progress,
-        rule=learn.completion_rule_text(required),
+        certificate=certificate_for(current_user.id, course.id) if enrollment else None,
+        rule=learn.completion_rule_text(required, sum(1 for q in quizzes if q.required)),
         total_minutes=sum(lesson.minutes for lesson in lessons),
         tools=tools_for(current_app, course.slug),
     )

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from elearn.coursemodules.render import render_markdown, video_embed_url
+from elearn.quiz.gift import Question, parse_gift
 from elearn.text import SLUG_RE
 
 TOPICS = ("ecommerce", "branding", "quality", "ocop-criteria", "management")
@@ -56,6 +57,21 @@ class SectionSpec:
 
 
 @dataclass
+class QuizSpec:
+    key: str
+    title: str
+    pass_mark: int
+    max_attempts: int
+    time_limit_minutes: int
+    shuffle_questions: bool
+    shuffle_options: bool
+    grading: str
+    review: str
+    required: bool
+    items: list[dict[str, Any]]
+
+
+@dataclass
 class CourseSpec:
     module: str
     path: Path
@@ -70,7 +86,8 @@ class CourseSpec:
     published: bool
     sections: list[SectionSpec]
     lessons: dict[str, LessonSpec]
-    quizzes: dict[str, Any] = field(default_factory=dict)
+    quizzes: dict[str, QuizSpec] = field(default_factory=dict)
+    questions: list[Question] = field(default_factory=list)
 
 
 class _Collector:
@@ -258,6 +275,9 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
         if lesson is not None:
             lesson_specs[stem] = lesson
 
+    questions = load_questions(path, collector)
+    quiz_specs = load_quizzes(manifest_path, text, quizzes, sections, questions, collector)
+
     if len(collector.problems) > before:
         return None
     return CourseSpec(
@@ -274,7 +294,8 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
         published=published,
         sections=sections,
         lessons=lesson_specs,
-        quizzes=quizzes,
+        quizzes=quiz_specs,
+        questions=questions,
     )
 
 
@@ -345,3 +366,130 @@ def load_lesson(file: Path, slug: str, static_base: str, collector: _Collector) 
         video_minutes=video_minutes,
         body_html=render_markdown(body, static_base=static_base, drop_title=True),
     )
+
+
+def load_questions(path: Path, collector: _Collector) -> list[Question]:
+    """Every question of the module's GIFT banks; names must be unique in the course."""
+    questions: list[Question] = []
+    seen: dict[str, str] = {}
+    bank_dir = path / "questions"
+    for file in sorted(bank_dir.glob("*.gift")) if bank_dir.is_dir() else []:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            collector.add(file, 1, "file is not valid UTF-8")
+            continue
+        parsed, problems = parse_gift(text, collector.rel(file))
+        collector.problems.extend(problems)
+        for question in parsed:
+            if not question.category:
+                collector.add(file, question.line, f"question '{question.name}' has no $CATEGORY")
+            if question.name in seen:
+                collector.add(
+                    file, question.line, f"question name '{question.name}' is also used in {seen[question.name]}"
+                )
+                continue
+            seen[question.name] = collector.rel(file)
+            questions.append(question)
+    return questions
+
+
+QUIZ_KEYS = {
+    "title", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_questions",
+    "shuffle_options", "grading", "review", "required", "items",
+}  # fmt: skip
+
+
+def load_quizzes(
+    manifest: Path,
+    text: str,
+    raw: dict[str, Any],
+    sections: list[SectionSpec],
+    questions: list[Question],
+    collector: _Collector,
+) -> dict[str, QuizSpec]:
+    """Validate the [quizzes.*] tables against the sections and the question bank."""
+    by_name = {q.name for q in questions}
+    per_category: dict[str, int] = {}
+    for question in questions:
+        per_category[question.category] = per_category.get(question.category, 0) + 1
+    listed = [key for section in sections for key in section.quizzes]
+    specs: dict[str, QuizSpec] = {}
+    for key, table in raw.items():
+        line = _table_line(text, f"quizzes.{key}")
+        if not isinstance(table, dict):
+            collector.add(manifest, line, f"quiz '{key}' must be a table")
+            continue
+        if not SLUG_RE.match(key):
+            collector.add(manifest, line, f"quiz key '{key}' must be lower-case letters, digits and -")
+        if listed.count(key) != 1:
+            collector.add(manifest, line, f"quiz '{key}' must be listed in exactly one section")
+        for unknown in sorted(set(table) - QUIZ_KEYS):
+            collector.add(manifest, _key_line(text, unknown, line), f"unknown quiz setting '{unknown}'")
+
+        def setting(name: str, kind: type, default: Any, check=None, message: str = "") -> Any:
+            value = table.get(name, default)
+            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            if not ok or (check is not None and not check(value)):
+                collector.add(manifest, _key_line(text, name, line), f"quiz '{key}': {message}")
+                return default
+            return value
+
+        title = setting("title", str, "", lambda v: bool(v.strip()), "'title' must be a non-empty string")
+        spec = QuizSpec(
+            key=key,
+            title=title.strip(),
+            pass_mark=setting("pass_mark", int, 70, lambda v: 0 <= v <= 100, "'pass_mark' must be 0-100"),
+            max_attempts=setting("max_attempts", int, 0, lambda v: 0 <= v <= 100,
+                                 "'max_attempts' must be 0 (unlimited) to 100"),
+            time_limit_minutes=setting("time_limit_minutes", int, 0, lambda v: 0 <= v <= 600,
+                                       "'time_limit_minutes' must be 0 (none) to 600"),
+            shuffle_questions=setting("shuffle_questions", bool, False, None, "'shuffle_questions' must be true or false"),
+            shuffle_options=setting("shuffle_options", bool, False, None, "'shuffle_options' must be true or false"),
+            grading=setting("grading", str, "highest", lambda v: v in ("highest", "last"),
+                            "'grading' must be highest or last"),
+            review=setting("review", str, "full", lambda v: v in ("score", "correctness", "full"),
+                           "'review' must be score, correctness or full"),
+            required=setting("required", bool, True, None, "'required' must be true or false"),
+            items=[],
+        )
+        items = table.get("items")
+        items_line = _key_line(text, "items", line)
+        if not isinstance(items, list) or not items:
+            collector.add(manifest, items_line, f"quiz '{key}': 'items' must be a non-empty list")
+            items = []
+        for item in items:
+            if not isinstance(item, dict):
+                collector.add(manifest, items_line, f"quiz '{key}': each item must be a table")
+            elif set(item) == {"question"}:
+                if item["question"] not in by_name:
+                    collector.add(manifest, items_line, f"quiz '{key}': no question named '{item['question']}'")
+                else:
+                    spec.items.append(dict(item))
+            elif set(item) in ({"category"}, {"category", "draw"}):
+                available = per_category.get(item["category"], 0)
+                draw = item.get("draw")
+                if available == 0:
+                    collector.add(manifest, items_line, f"quiz '{key}': category '{item['category']}' has no questions")
+                elif draw is not None and (
+                    not isinstance(draw, int) or isinstance(draw, bool) or not 1 <= draw <= available
+                ):
+                    collector.add(
+                        manifest, items_line,
+                        f"quiz '{key}': 'draw' must be 1-{available} (questions in '{item['category']}')",
+                    )
+                else:
+                    spec.items.append(dict(item))
+            else:
+                collector.add(
+                    manifest, items_line,
+                    f"quiz '{key}': an item is {{question = name}} or {{category = c[, draw = n]}}",
+                )
+        specs[key] = spec
+    return specs
+
+
+def _table_line(text: str, header: str) -> int:
+    pattern = re.compile(rf"^\s*\[\s*{re.escape(header)}\s*\]", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from elearn.catalog.models import Course, Lesson, Section
 from elearn.coursemodules.loader import CourseSpec, Problem, load_all
 from elearn.extensions import db
+from elearn.quiz.models import Question, Quiz
+from elearn.quiz.store import to_data
 from elearn.text import fold
 from elearn.timeutil import utcnow
 
@@ -33,6 +35,8 @@ class SyncReport:
     lessons_updated: int = 0
     lessons_archived: int = 0
     courses_archived: list[str] = field(default_factory=list)
+    questions: int = 0
+    quizzes: int = 0
 
 
 def sync_from_dir(courses_dir: Path) -> SyncReport:
@@ -129,7 +133,71 @@ def _sync_course(course: Course, spec: CourseSpec, report: SyncReport) -> None:
             position += 1
             lesson.position = position
     db.session.flush()
+    section_ids = {
+        index: section.id
+        for index, section in (
+            (s.position, s)
+            for s in db.session.scalars(select(Section).where(Section.course_id == course.id))
+        )
+    }
+    _sync_questions(course, spec, report)
+    _sync_quizzes(course, spec, section_ids, report)
     for index, section in sections.items():
         if index > len(spec.sections):
             db.session.delete(section)
+    db.session.flush()
+
+
+def _sync_questions(course: Course, spec: CourseSpec, report: SyncReport) -> None:
+    """Questions keep their identity by name; removed ones are archived."""
+    existing = {
+        q.name: q for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
+    }
+    seen = set()
+    for position, parsed in enumerate(spec.questions):
+        seen.add(parsed.name)
+        question = existing.get(parsed.name)
+        if question is None:
+            question = Question(course_id=course.id, name=parsed.name)
+            db.session.add(question)
+        question.category = parsed.category
+        question.qtype = parsed.qtype
+        question.position = position
+        question.data = to_data(parsed)
+        question.archived = False
+    for name, question in existing.items():
+        if name not in seen:
+            question.archived = True
+    report.questions += len(spec.questions)
+    db.session.flush()
+
+
+def _sync_quizzes(
+    course: Course, spec: CourseSpec, section_ids: dict[int, int], report: SyncReport
+) -> None:
+    existing = {q.key: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+    position = 0
+    seen = set()
+    for index, section_spec in enumerate(spec.sections, start=1):
+        for key in section_spec.quizzes:
+            quiz_spec = spec.quizzes[key]
+            position += 1
+            seen.add(key)
+            quiz = existing.get(key)
+            if quiz is None:
+                quiz = Quiz(course_id=course.id, key=key)
+                db.session.add(quiz)
+            quiz.section_id = section_ids[index]
+            quiz.position = position
+            for name in (
+                "title", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_questions",
+                "shuffle_options", "grading", "review", "required", "items",
+            ):  # fmt: skip
+                setattr(quiz, name, getattr(quiz_spec, name))
+            quiz.archived = False
+    for key, quiz in existing.items():
+        if key not in seen:
+            quiz.archived = True
+            quiz.section_id = None
+    report.quizzes += len(seen)
     db.session.flush()

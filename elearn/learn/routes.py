@@ -11,6 +11,7 @@ from elearn.coursemodules.render import video_embed_url
 from elearn.errors import Forbidden
 from elearn.forms import EmptyForm
 from elearn.learn import bp, services
+from elearn.quiz.queries import course_quizzes, passed_quiz_ids
 
 
 @bp.post("/courses/<slug>/enroll")
@@ -44,6 +45,7 @@ def lesson(slug: str, lesson_slug: str):
     if page.lesson is None:
         abort(404)
     lessons = page.outline
+    quizzes = course_quizzes([page.course.id])
     index = next(i for i, item in enumerate(lessons) if item.id == page.lesson.id)
     return render_template(
         "learn/lesson.html",
@@ -53,7 +55,9 @@ def lesson(slug: str, lesson_slug: str):
         count=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=services.build_progress(lessons, page.done_ids, page.enrollment),
+        progress=services.build_progress(
+            lessons, page.done_ids, page.enrollment, quizzes, passed_quiz_ids(current_user.id, quizzes)
+        ),
         is_done=page.lesson.id in page.done_ids,
         video_embed=video_embed_url(page.lesson.video_url) if page.lesson.video_url else None,
     )

@@ -15,58 +15,132 @@ from elearn.dbutil import insert_ignore
 from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
+from elearn.quiz.models import Certificate, Quiz
+from elearn.quiz.queries import course_quizzes, passed_quiz_ids
 from elearn.timeutil import utcnow
 
 
 @dataclass
 class Progress:
-    """Where a learner stands in a course."""
+    """Where a learner stands in a course: lessons done, quizzes passed, what is left."""
 
     lessons_total: int
     lessons_done: int
     done_ids: set[int] = field(default_factory=set)
     next_lesson: Lesson | None = None
     completed_at: datetime | None = None
+    quizzes_total: int = 0
+    quizzes_passed: int = 0
+    passed_quiz_ids: set[int] = field(default_factory=set)
+    #: Titles of the required quizzes not yet passed, in course order.
+    quizzes_left: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
-        if self.lessons_total == 0:
+        total = self.lessons_total + self.quizzes_total
+        if self.completed_at is not None:
+            return 100
+        if total == 0:
             return 0
-        return int(100 * self.lessons_done / self.lessons_total)
+        return int(100 * (self.lessons_done + self.quizzes_passed) / total)
 
     @property
     def lessons_left(self) -> int:
         return self.lessons_total - self.lessons_done
 
+    @property
+    def rule_met(self) -> bool:
+        return (self.lessons_total + self.quizzes_total) > 0 and (
+            self.lessons_left == 0 and not self.quizzes_left
+        )
+
     def remaining_text(self) -> str:
-        """What is left, in plain words ("2 lessons to go")."""
+        """What is left, in plain words ("2 lessons and the final quiz to go")."""
         if self.completed_at:
             return _("Course completed.")
-        return ngettext("%(num)d lesson to go.", "%(num)d lessons to go.", self.lessons_left)
+        lessons = self.lessons_left
+        quizzes = self.quizzes_left
+        if lessons and len(quizzes) == 1:
+            return ngettext(
+                "%(num)d lesson and the quiz “%(quiz)s” to go.",
+                "%(num)d lessons and the quiz “%(quiz)s” to go.",
+                lessons,
+                quiz=quizzes[0],
+            )
+        if lessons and quizzes:
+            return ngettext(
+                "%(num)d lesson and %(quizzes)d quizzes to go.",
+                "%(num)d lessons and %(quizzes)d quizzes to go.",
+                lessons,
+                quizzes=len(quizzes),
+            )
+        if len(quizzes) == 1:
+            return _("The quiz “%(quiz)s” to go.", quiz=quizzes[0])
+        if quizzes:
+            return ngettext("%(num)d quiz to go.", "%(num)d quizzes to go.", len(quizzes))
+        return ngettext("%(num)d lesson to go.", "%(num)d lessons to go.", lessons)
 
 
-def completion_rule_text(required_lessons: int) -> str:
+def completion_rule_text(required_lessons: int, required_quizzes: int = 0) -> str:
     """The completion rule of a course, stated plainly."""
-    return ngettext(
-        "Complete the %(num)d required lesson.",
-        "Complete all %(num)d required lessons.",
+    lessons = ngettext(
+        "Complete the %(num)d required lesson",
+        "Complete all %(num)d required lessons",
         required_lessons,
     )
+    if not required_quizzes:
+        return lessons + "."
+    quizzes = ngettext(
+        "pass the %(num)d required quiz",
+        "pass all %(num)d required quizzes",
+        required_quizzes,
+    )
+    return _("%(lessons)s and %(quizzes)s.", lessons=lessons, quizzes=quizzes)
 
 
 def build_progress(
-    lessons: list[Lesson], done_ids: set[int], enrollment: Enrollment | None
+    lessons: list,
+    done_ids: set[int],
+    enrollment: Enrollment | None,
+    quizzes: list[Quiz] | None = None,
+    passed_quiz_ids: set[int] | None = None,
 ) -> Progress:
-    """Progress from a course's ordered (non-archived) lessons and the completed ids."""
+    """Progress from a course's ordered lessons and quizzes and what the learner has done."""
     required = [lesson for lesson in lessons if lesson.required]
     done = {lesson.id for lesson in lessons if lesson.id in done_ids}
     next_lesson = next((lesson for lesson in lessons if lesson.id not in done), None)
+    required_quizzes = [q for q in (quizzes or []) if q.required]
+    passed = passed_quiz_ids or set()
     return Progress(
         lessons_total=len(required),
         lessons_done=sum(1 for lesson in required if lesson.id in done),
         done_ids=done,
         next_lesson=next_lesson or (lessons[-1] if lessons else None),
         completed_at=enrollment.completed_at if enrollment else None,
+        quizzes_total=len(required_quizzes),
+        quizzes_passed=sum(1 for q in required_quizzes if q.id in passed),
+        passed_quiz_ids={q.id for q in (quizzes or []) if q.id in passed},
+        quizzes_left=[q.title for q in required_quizzes if q.id not in passed],
+    )
+
+
+def course_progress(user_id: int, course_id: int, enrollment: Enrollment | None) -> Progress:
+    """Progress in one course (three queries)."""
+    lessons = list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course_id, Lesson.archived.is_(False))
+            .order_by(Lesson.position)
+            .options(defer(Lesson.body_html))
+        )
+    )
+    quizzes = course_quizzes([course_id])
+    return build_progress(
+        lessons,
+        completed_lesson_ids(user_id, course_id),
+        enrollment,
+        quizzes,
+        passed_quiz_ids(user_id, quizzes),
     )
 
 
@@ -119,28 +193,28 @@ def complete_lesson(user_id: int, lesson: Lesson) -> datetime:
 
 
 def check_course_completion(user_id: int, course_id: int) -> bool:
-    """Record the completion once the rule is met; never undone. True if recorded now."""
-    lessons = list(
-        db.session.scalars(
-            select(Lesson)
-            .where(Lesson.course_id == course_id, Lesson.archived.is_(False))
-            .options(defer(Lesson.body_html))
-        )
-    )
-    progress = build_progress(lessons, completed_lesson_ids(user_id, course_id), None)
-    if progress.lessons_total == 0 or progress.lessons_done < progress.lessons_total:
+    """Record the completion once the rule is met, and issue its certificate; never undone.
+
+    True if the completion was recorded by this call. The conditional UPDATE and the
+    unique constraints make concurrent callers agree on one completion and one certificate.
+    """
+    enrollment = get_enrollment(user_id, course_id)
+    if enrollment is None:
         return False
-    # The WHERE completed_at IS NULL makes the first writer win under concurrency.
-    result = db.session.execute(
-        update(Enrollment)
-        .where(
-            Enrollment.user_id == user_id,
-            Enrollment.course_id == course_id,
-            Enrollment.completed_at.is_(None),
+    if enrollment.completed_at is None:
+        progress = course_progress(user_id, course_id, enrollment)
+        if not progress.rule_met:
+            return False
+        result = db.session.execute(
+            update(Enrollment)
+            .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
+            .values(completed_at=utcnow())
         )
-        .values(completed_at=utcnow())
-    )
-    return bool(result.rowcount)
+        recorded = bool(result.rowcount)
+    else:
+        recorded = False
+    issue_certificate(user_id, course_id)
+    return recorded
 
 
 @dataclass
@@ -223,10 +297,11 @@ class DashboardEntry:
     course: Course
     enrollment: Enrollment
     progress: Progress
+    certificate: Certificate | None = None
 
 
 def dashboard(user_id: int) -> list[DashboardEntry]:
-    """Every enrolled course with progress, in three queries whatever the data size."""
+    """Every enrolled course with progress and certificate; query count independent of data."""
     enrollments = list(
         db.session.scalars(
             select(Enrollment)
@@ -254,7 +329,49 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
             .where(LessonCompletion.user_id == user_id, Lesson.course_id.in_(course_ids))
         )
     )
+    quizzes = course_quizzes(course_ids)
+    passed = passed_quiz_ids(user_id, quizzes)
+    quizzes_by_course: dict[int, list[Quiz]] = {cid: [] for cid in course_ids}
+    for quiz in quizzes:
+        quizzes_by_course[quiz.course_id].append(quiz)
+    certificates = {
+        c.course_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id == user_id, Certificate.course_id.in_(course_ids)
+            )
+        )
+    }
     return [
-        DashboardEntry(e.course, e, build_progress(lessons_by_course[e.course_id], done, e))
+        DashboardEntry(
+            e.course,
+            e,
+            build_progress(
+                lessons_by_course[e.course_id], done, e, quizzes_by_course[e.course_id], passed
+            ),
+            certificates.get(e.course_id),
+        )
         for e in enrollments
     ]
+
+
+def issue_certificate(user_id: int, course_id: int) -> None:
+    """Issue the course's certificate once (unique per learner and course)."""
+    from elearn.auth.models import User
+    from elearn.certificates.codes import new_code
+
+    user = db.session.get(User, user_id)
+    course = db.session.get(Course, course_id)
+    if user is None or course is None:
+        return
+    insert_ignore(
+        Certificate,
+        {
+            "code": new_code(),
+            "user_id": user_id,
+            "course_id": course_id,
+            "learner_name": user.full_name,
+            "course_title": course.title,
+        },
+        ["user_id", "course_id"],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_login import current_user
 
 from elearn.auth.identity import display_phone
@@ -31,6 +31,11 @@ def register(app: Flask) -> None:
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
         return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("score")
+    def _score(value: float | None) -> str:
+        """A percentage score as people write it: 87,5 in Vietnamese, 87.5 in English."""
+        return format_decimal(value or 0, format="#,##0.#")
 
     @app.template_filter("phone")
     def _phone(value: str | None) -> str:

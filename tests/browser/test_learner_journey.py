@@ -89,3 +89,76 @@ def test_new_learner_registers_by_phone_and_completes_two_lessons(app, live_serv
         )
     assert page.locator(".count").first.inner_text() == f"2/{total}"
     page.screenshot(path=str(ARTIFACTS / "dashboard-2-lessons.png"), full_page=True)
+
+
+def _answer_in_browser(page, app, attempt_id: int) -> None:
+    """Fill the attempt page with the right answers (looked up on the server side)."""
+    from tests.test_quiz import right_answers
+
+    for qid, value in right_answers(app, attempt_id).items():
+        box = page.locator(f"#question-{qid}")
+        if isinstance(value, bool):
+            box.locator(f"input[value={'true' if value else 'false'}]").check()
+        elif isinstance(value, list):
+            for token in value:
+                box.locator(f"input[value='{token}']").check()
+        elif isinstance(value, dict):
+            for left, right in value.items():
+                box.locator(f"select[name='q-{qid}-{left}']").select_option(right)
+        elif isinstance(value, str) and box.locator(f"input[type=radio][value='{value}']").count():
+            box.locator(f"input[type=radio][value='{value}']").check()
+        else:
+            box.locator(f"input[name='q-{qid}']").fill(str(value))
+
+
+def test_learner_passes_the_course_and_verifies_the_certificate(app, live_server, page, make_user):
+    from sqlalchemy import select
+
+    from elearn.quiz.models import Quiz
+
+    make_user(email="lan@example.vn", password="trồng chè shan tuyết ở Mộc Châu", full_name="Hà Thị Lan")
+    page.goto(f"{live_server}/login")
+    page.fill("#login", "lan@example.vn")
+    page.fill("#password", "trồng chè shan tuyết ở Mộc Châu")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server}/dashboard")
+    page.goto(f"{live_server}/courses/thuong-mai-dien-tu")
+    page.click("text=Đăng ký học khóa này")
+    page.wait_for_url("**/lessons/**")
+    # Read every lesson.
+    while page.locator("text=Đánh dấu đã học xong").count():
+        current = page.url
+        page.click("text=Đánh dấu đã học xong")
+        page.wait_for_url(lambda url, current=current: url != current)
+        if "/lessons/" not in page.url:
+            break
+    with app.app_context():
+        keys = [
+            q.key
+            for q in db.session.scalars(
+                select(Quiz).join(Course).where(Course.slug == "thuong-mai-dien-tu").order_by(Quiz.position)
+            )
+        ]
+    for key in keys:
+        page.goto(f"{live_server}/courses/thuong-mai-dien-tu/quizzes/{key}")
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/attempts/*")
+        attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        _answer_in_browser(page, app, attempt_id)
+        page.click("text=Nộp bài để chấm điểm")
+        page.wait_for_url("**/review")
+        assert "Điểm của bạn: 100" in page.inner_text("main"), key
+    page.screenshot(path=str(ARTIFACTS / "final-quiz-review.png"), full_page=True)
+
+    page.goto(f"{live_server}/dashboard")
+    with page.expect_download() as info:
+        page.click("text=Tải chứng nhận (PDF)")
+    download = info.value
+    target = ARTIFACTS / "certificate.pdf"
+    download.save_as(str(target))
+    assert target.read_bytes().startswith(b"%PDF")
+    code = download.suggested_filename.removeprefix("chung-nhan-").removesuffix(".pdf")
+    page.goto(f"{live_server}/verify/{code}")
+    assert "Chứng nhận hợp lệ" in page.inner_text("main")
+    assert "Hà Thị Lan" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "verify-valid.png"), full_page=True)

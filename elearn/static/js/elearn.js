@@ -32,6 +32,56 @@
       });
     });
 
+    // Quiz: save answers as the learner goes; the server keeps the version in step.
+    document.querySelectorAll("form.quiz[data-autosave]").forEach(function (form) {
+      var status = form.querySelector(".autosave-status");
+      var timer = null;
+      var pending = false;
+      function say(key) { if (status) { status.textContent = form.getAttribute("data-msg-" + key); } }
+      function save() {
+        timer = null;
+        pending = false;
+        say("saving");
+        fetch(form.getAttribute("data-autosave"), {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch" }
+        }).then(function (r) {
+          return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+        }).then(function (res) {
+          if (res.ok) {
+            form.querySelector("input[name=version]").value = res.data.version;
+            say("saved");
+          } else if (status) {
+            status.textContent = res.data.error.message;
+          }
+        }).catch(function () {
+          say("offline");
+          pending = true;
+        });
+      }
+      function later(delay) {
+        if (timer) { clearTimeout(timer); }
+        timer = setTimeout(save, delay);
+      }
+      form.addEventListener("change", function () { later(300); });
+      form.addEventListener("input", function () { later(1500); });
+      window.addEventListener("online", function () { if (pending) { save(); } });
+    });
+
+    // Quiz deadline: a countdown; the server enforces the real limit.
+    document.querySelectorAll(".deadline[data-deadline]").forEach(function (el) {
+      var end = Date.parse(el.getAttribute("data-deadline"));
+      var form = el.closest("main").querySelector("form.quiz");
+      var label = form ? form.getAttribute("data-msg-left") : "";
+      function tick() {
+        var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+        var m = Math.floor(left / 60), s = left % 60;
+        el.textContent = label + " " + m + ":" + (s < 10 ? "0" : "") + s;
+        if (left > 0) { setTimeout(tick, 1000); }
+      }
+      if (!isNaN(end)) { tick(); }
+    });
+
     // Videos: nothing is requested from the video site until the learner presses play.
     document.querySelectorAll(".video[data-embed]").forEach(function (box) {
       var link = box.querySelector("a");

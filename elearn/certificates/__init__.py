@@ -1,0 +1,11 @@
+"""Course-completion certificates: codes, the printable PDF, download and public verification.
+
+`codes` and `pdf` are pure functions (no Flask, no database); `services` holds the rules
+and `routes` the pages.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)
+
+from elearn.certificates import routes  # noqa: E402,F401

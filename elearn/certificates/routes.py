@@ -1,0 +1,82 @@
+"""Certificate download (owner or admin), public verification, and admin revocation."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from elearn.certificates import bp, services
+from elearn.errors import ServiceError
+from elearn.extensions import db, limiter
+from elearn.i18n import current_locale
+from elearn.permissions import admin_required, can_download_certificate
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download(code: str):
+    """The learner's certificate as a PDF (the same file every time)."""
+    certificate = services.by_code(code)
+    if certificate is None or not can_download_certificate(current_user, certificate.user_id):
+        abort(404)
+    verify_url = url_for("certificates.verify", code=certificate.code, _external=True)
+    data = services.pdf_bytes(certificate, verify_url, current_locale())
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="chung-nhan-{certificate.code}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/verify/<code>")
+@limiter.limit("60 per minute")
+def verify(code: str):
+    """Public: is this certificate genuine? No login needed."""
+    try:
+        result = services.verify(code)
+    except ServiceError as exc:
+        return render_template("certificates/verify.html", result=None, message=exc.message, code=code), 404
+    return render_template("certificates/verify.html", result=result, code=code)
+
+
+@bp.get("/verify")
+def verify_form():
+    """Type a code from paper."""
+    code = (request.args.get("code") or "").strip()
+    if code:
+        return redirect(url_for("certificates.verify", code=code.replace(" ", "")))
+    return render_template("certificates/verify.html", result=None, code="", message=None)
+
+
+@bp.get("/admin/certificates")
+@admin_required
+def admin_list():
+    """Admins: find certificates by code or learner name."""
+    term = (request.args.get("q") or "").strip()[:100]
+    certificates = db.session.scalars(services.search_query(term).limit(100)).all()
+    return render_template("certificates/admin_list.html", certificates=certificates, term=term)
+
+
+@bp.post("/admin/certificates/<code>/revoke")
+@admin_required
+def admin_revoke(code: str):
+    """Admins: revoke a certificate, with a reason."""
+    from elearn.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    certificate = services.by_code(code)
+    if certificate is None:
+        abort(404)
+    try:
+        services.revoke(certificate, request.form.get("reason", ""), current_user.id)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("certificates.admin_list", q=certificate.code)), 303
+    flash(_("The certificate has been revoked."), "success")
+    return redirect(url_for("certificates.admin_list", q=certificate.code)), 303

@@ -1,0 +1,176 @@
+"""Quiz pages: overview, attempt (save as you go), submit, review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from elearn.catalog import services as catalog
+from elearn.errors import ServiceError
+from elearn.extensions import db
+from elearn.forms import EmptyForm
+from elearn.learn import services as learn
+from elearn.quiz import bp, services
+from elearn.quiz.models import Quiz, QuizAttempt
+
+
+def _quiz_or_404(slug: str, key: str) -> tuple[Any, Quiz]:
+    course = catalog.course_by_slug(slug)
+    if course is None:
+        abort(404)
+    quiz = services.quiz_by_key(course.id, key)
+    if quiz is None:
+        abort(404)
+    return course, quiz
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt:
+    try:
+        return services.attempt_for_user(attempt_id, current_user.id)
+    except ServiceError:
+        abort(404)
+
+
+def _answers_from_form(attempt: QuizAttempt) -> dict[int, Any]:
+    """Read every question's fields from the posted form."""
+    answers: dict[int, Any] = {}
+    form = request.form
+    for question in services.attempt_questions(attempt):
+        name = f"q-{question.id}"
+        qtype = question.parsed.qtype
+        if qtype == "multi":
+            answers[question.id] = form.getlist(name)
+        elif qtype == "matching":
+            answers[question.id] = {
+                item["id"]: form.get(f"{name}-{item['id']}", "")
+                for item in question.view["options"]["left"]
+            }
+        else:
+            answers[question.id] = form.get(name, "")
+    return answers
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.get("/courses/<slug>/quizzes/<key>")
+@login_required
+def overview(slug: str, key: str):
+    """The quiz's rules in plain words and the learner's attempts."""
+    course, quiz = _quiz_or_404(slug, key)
+    enrollment = learn.get_enrollment(current_user.id, course.id)
+    summary = services.quiz_summary(current_user.id, quiz) if enrollment else None
+    return render_template(
+        "quiz/overview.html", course=course, quiz=quiz, enrollment=enrollment, summary=summary
+    )
+
+
+@bp.post("/courses/<slug>/quizzes/<key>/start")
+@login_required
+def start(slug: str, key: str):
+    """Start a new attempt, or resume the open one."""
+    course, quiz = _quiz_or_404(slug, key)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user.id, quiz)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.overview", slug=slug, key=key)), 303
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The attempt's questions with the answers saved so far."""
+    attempt = _own_attempt(attempt_id)
+    services.finalize_if_expired(attempt)
+    db.session.commit()
+    if attempt.state != "open":
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    course = catalog.course_by_id(quiz.course_id)
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=course,
+        questions=services.attempt_questions(attempt),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    """Save answers; JSON for the page's autosave, a redirect otherwise."""
+    attempt = _own_attempt(attempt_id)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if not EmptyForm().validate_on_submit():
+        if wants_json:
+            return {"error": {"code": "csrf", "message": _("Your form expired. Please reload the page.")}}, 400
+        abort(400)
+    try:
+        version = services.save_answers(attempt, _answers_from_form(attempt), _version())
+    except ServiceError as exc:
+        db.session.rollback()
+        if wants_json:
+            return {"error": {"code": exc.code, "message": exc.message}}, exc.status
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
+    if wants_json:
+        return {"saved": True, "version": version}
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    """Submit once; a second submit (double click, back button, other tab) changes nothing."""
+    attempt = _own_attempt(attempt_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if attempt.state != "open":
+        flash(_("This attempt was already submitted; here is its result."), "info")
+        return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
+    try:
+        services.submit_attempt(
+            attempt_id, current_user.id, _answers_from_form(attempt), _version()
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
+    return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """The result, showing what the quiz settings allow."""
+    attempt = _own_attempt(attempt_id)
+    services.finalize_if_expired(attempt)
+    db.session.commit()
+    if attempt.state == "open":
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    course = catalog.course_by_id(quiz.course_id)
+    enrollment = learn.get_enrollment(current_user.id, course.id)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=course,
+        enrollment=enrollment,
+        questions=services.attempt_questions(attempt) if quiz.review != "score" else [],
+        right_answer=services.right_answer_text,
+        response_text=services.response_text,
+        summary=services.quiz_summary(current_user.id, quiz),
+    )

@@ -1,0 +1,534 @@
+"""Quiz attempts: start, save as you go, submit once, grade on the server, review.
+
+Rules that keep attempts honest:
+- the questions drawn and their option order are fixed when the attempt starts;
+- answers are saved as the learner goes; after the deadline (plus a short grace) no
+  answer is accepted, and the attempt is graded on what was saved;
+- submitting twice, or from two tabs at once, grades once: the attempt row is locked
+  and only an `open` attempt can become `submitted`;
+- the browser and the API never receive which answers are right before submission.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from elearn.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from elearn.extensions import db
+from elearn.learn import services as learn
+from elearn.quiz.gift import Question as ParsedQuestion
+from elearn.quiz.grading import grade, parse_number, public_view
+from elearn.quiz.models import AttemptAnswer, Question, Quiz, QuizAttempt
+from elearn.quiz.queries import counted_attempt
+from elearn.quiz.store import from_data
+from elearn.timeutil import utcnow
+
+MAX_TEXT_ANSWER = 500
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+
+
+def quiz_by_key(course_id: int, key: str) -> Quiz | None:
+    return db.session.scalar(
+        select(Quiz).where(Quiz.course_id == course_id, Quiz.key == key, Quiz.archived.is_(False))
+    )
+
+
+def quiz_by_id(quiz_id: int) -> Quiz | None:
+    from elearn.catalog.models import Course
+
+    return db.session.scalar(
+        select(Quiz)
+        .join(Course)
+        .where(
+            Quiz.id == quiz_id,
+            Quiz.archived.is_(False),
+            Course.archived.is_(False),
+            Course.published.is_(True),
+        )
+    )
+
+
+def attempts_for(user_id: int, quiz_id: int) -> list[QuizAttempt]:
+    """A learner's attempts at a quiz, closing any whose time ran out."""
+    attempts = list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+    for attempt in attempts:
+        finalize_if_expired(attempt)
+    return attempts
+
+
+def attempts_left(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+    """How many more attempts may start (None: unlimited)."""
+    if not quiz.max_attempts:
+        return None
+    return max(0, quiz.max_attempts - len(attempts))
+
+
+def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
+    rows = list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.course_id == quiz.course_id, Question.archived.is_(False))
+            .order_by(Question.position)
+        )
+    )
+    by_name = {q.name: q for q in rows}
+    chosen: list[Question] = []
+    for item in quiz.items:
+        if "question" in item:
+            question = by_name.get(item["question"])
+            candidates = [question] if question else []
+        else:
+            candidates = [q for q in rows if q.category == item["category"]]
+            if item.get("draw"):
+                candidates = rng.sample(candidates, min(item["draw"], len(candidates)))
+        chosen.extend(q for q in candidates if q not in chosen)
+    if not chosen:
+        raise Conflict(_("This quiz has no questions yet."))
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    layout = []
+    for question in chosen:
+        order = None
+        data = question.data
+        if question.qtype in ("single", "multi"):
+            order = [o["id"] for o in data["options"]]
+        elif question.qtype == "matching":
+            order = [c[0] for c in data["right_choices"]]
+        tokens = None
+        if order is not None:
+            if quiz.shuffle_options:
+                rng.shuffle(order)
+            # Per-attempt random ids: "a" must not tell anyone it was the author's first option.
+            tokens = {}
+            for option_id in order:
+                token = "%06x" % rng.getrandbits(24)
+                while token in tokens.values():
+                    token = "%06x" % rng.getrandbits(24)
+                tokens[option_id] = token
+        layout.append({"qid": question.id, "order": order, "tokens": tokens})
+    return layout
+
+
+def start_attempt(user_id: int, quiz: Quiz, rng: random.Random | None = None) -> QuizAttempt:
+    """Resume the open attempt, or start a new one if attempts are left."""
+    if learn.get_enrollment(user_id, quiz.course_id) is None:
+        raise Forbidden(_("Enrol in the course first."))
+    attempts = attempts_for(user_id, quiz.id)
+    db.session.commit()
+    open_attempt = next((a for a in attempts if a.state == "open"), None)
+    if open_attempt is not None:
+        return open_attempt
+    if attempts_left(quiz, attempts) == 0:
+        raise Conflict(_("You have used all %(n)d attempts at this quiz.", n=quiz.max_attempts))
+    now = utcnow()
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        user_id=user_id,
+        number=(max((a.number for a in attempts), default=0) + 1),
+        started_at=now,
+        deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes
+        else None,
+        layout=_draw_layout(quiz, rng or random.SystemRandom()),
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another tab started the same attempt number at the same moment: use that one.
+        db.session.rollback()
+        existing = db.session.scalar(
+            select(QuizAttempt).where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.quiz_id == quiz.id,
+                QuizAttempt.state == "open",
+            )
+        )
+        if existing is None:
+            raise Conflict(_("The attempt could not be started. Please try again.")) from None
+        return existing
+    return attempt
+
+
+def attempt_for_user(attempt_id: int, user_id: int) -> QuizAttempt:
+    """The attempt if it is this learner's; otherwise NotFound (no hint that it exists)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound(_("No such attempt."))
+    return attempt
+
+
+@dataclass
+class AttemptQuestion:
+    """One question of an attempt as the page shows it (option ids are per-attempt tokens)."""
+
+    id: int
+    number: int
+    parsed: ParsedQuestion
+    text_html: str
+    view: dict[str, Any]
+    #: The saved response, in original option ids (what the grader reads).
+    response: Any = None
+    tokens: dict[str, str] | None = None
+
+    def to_token(self, option_id: str) -> str:
+        return self.tokens.get(option_id, option_id) if self.tokens else option_id
+
+    def to_option(self, token: str) -> str | None:
+        if not self.tokens:
+            return token
+        return next((orig for orig, tok in self.tokens.items() if tok == token), None)
+
+    @property
+    def shown_response(self) -> Any:
+        """The saved response as the page's fields name it (tokens)."""
+        value = self.response
+        qtype = self.parsed.qtype
+        if value is None:
+            return None
+        if qtype == "single":
+            return self.to_token(value)
+        if qtype == "multi":
+            return [self.to_token(v) for v in value]
+        if qtype == "matching":
+            return {k: self.to_token(v) for k, v in value.items()}
+        return value
+
+
+def _tokenise_view(view: dict[str, Any], tokens: dict[str, str] | None) -> None:
+    if not tokens:
+        return
+    options = view["options"]
+    items = options["right"] if isinstance(options, dict) else options
+    for item in items:
+        item["id"] = tokens.get(item["id"], item["id"])
+
+
+def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The attempt's questions in its fixed order, with the saved responses."""
+    ids = [item["qid"] for item in attempt.layout]
+    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    saved = saved_responses(attempt.id)
+    result = []
+    for number, item in enumerate(attempt.layout, start=1):
+        row = rows.get(item["qid"])
+        if row is None:
+            continue
+        parsed = from_data(row.data)
+        view = public_view(parsed, item["order"])
+        view["id"] = row.id
+        tokens = item.get("tokens")
+        _tokenise_view(view, tokens)
+        result.append(
+            AttemptQuestion(
+                id=row.id,
+                number=number,
+                parsed=parsed,
+                text_html=row.data.get("text_html", ""),
+                view=view,
+                response=saved.get(row.id),
+                tokens=tokens,
+            )
+        )
+    return result
+
+
+def saved_responses(attempt_id: int) -> dict[int, Any]:
+    return {
+        a.question_id: a.response
+        for a in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+    }
+
+
+def normalize_response(question: AttemptQuestion, raw: Any) -> Any:
+    """Check a response's shape for its question type; None means "no answer"."""
+    qtype = question.parsed.qtype
+    invalid = ValidationFailed(
+        _("The answer to question %(n)d is not valid.", n=question.number),
+        {str(question.id): [_("Not a valid answer for this question.")]},
+    )
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        return None
+    if qtype == "single":
+        ids = {o["id"] for o in question.view["options"]}
+        if not isinstance(raw, str) or raw not in ids:
+            raise invalid
+        return question.to_option(raw)
+    if qtype == "multi":
+        ids = {o["id"] for o in question.view["options"]}
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x in ids for x in raw):
+            raise invalid
+        return sorted({question.to_option(x) for x in raw})
+    if qtype == "truefalse":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        raise invalid
+    if qtype == "short":
+        if not isinstance(raw, str) or len(raw) > MAX_TEXT_ANSWER:
+            raise invalid
+        return raw.strip() or None
+    if qtype == "numeric":
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise invalid
+        if isinstance(raw, str) and not raw.strip():
+            return None
+        if parse_number(raw) is None:
+            raise ValidationFailed(
+                _("The answer to question %(n)d must be a number.", n=question.number),
+                {str(question.id): [_("Enter a number, for example 12.5")]},
+            )
+        return raw if not isinstance(raw, str) else raw.strip()
+    if qtype == "matching":
+        left = {item["id"] for item in question.view["options"]["left"]}
+        right = {item["id"] for item in question.view["options"]["right"]}
+        if not isinstance(raw, dict):
+            raise invalid
+        cleaned = {}
+        for key, value in raw.items():
+            if key not in left or (value not in right and value not in ("", None)):
+                raise invalid
+            if value:
+                cleaned[key] = question.to_option(value)
+        return cleaned or None
+    raise invalid
+
+
+def _check_open(attempt: QuizAttempt, now: datetime) -> None:
+    if attempt.state != "open":
+        raise Conflict(_("This attempt has already been submitted; its answers cannot change."))
+    if attempt.deadline is not None and now > attempt.deadline + grace():
+        finalize_if_expired(attempt, now)
+        db.session.commit()
+        raise Conflict(
+            _("Time is up: the attempt was graded on the answers saved before the deadline.")
+        )
+
+
+def _upsert_answer(attempt_id: int, question_id: int, response: Any, now: datetime) -> None:
+    if response is None:
+        db.session.execute(
+            AttemptAnswer.__table__.delete().where(
+                AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id
+            )
+        )
+        return
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = module.insert(AttemptAnswer.__table__).values(
+        attempt_id=attempt_id, question_id=question_id, response=response, saved_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at},
+    )
+    db.session.execute(stmt)
+
+
+def _apply_answers(attempt: QuizAttempt, answers: dict[Any, Any], now: datetime) -> None:
+    questions = {q.id: q for q in attempt_questions(attempt)}
+    cleaned = {}
+    for key, raw in answers.items():
+        try:
+            qid = int(key)
+        except (TypeError, ValueError):
+            qid = -1
+        if qid not in questions:
+            raise ValidationFailed(_("An answer was sent for a question that is not in this attempt."))
+        cleaned[qid] = normalize_response(questions[qid], raw)
+    for qid, response in cleaned.items():
+        _upsert_answer(attempt.id, qid, response, now)
+
+
+def _check_version(attempt: QuizAttempt, version: int | None) -> None:
+    if version is not None and version != attempt.version:
+        raise Conflict(
+            _("This page is out of date (the answers were changed in another window). "
+              "Reload it to see the saved answers.")
+        )
+
+
+def _bump_version(attempt: QuizAttempt) -> None:
+    db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .values(version=QuizAttempt.version + 1)
+    )
+
+
+def save_answers(
+    attempt: QuizAttempt, answers: dict[Any, Any], version: int | None = None
+) -> int:
+    """Save progress (all-or-nothing); refused once submitted, past the deadline or stale.
+
+    Returns the attempt's new version number.
+    """
+    now = utcnow()
+    _check_open(attempt, now)
+    _check_version(attempt, version)
+    _apply_answers(attempt, answers, now)
+    _bump_version(attempt)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt.version
+
+
+def _grade_and_close(attempt: QuizAttempt, now: datetime) -> bool:
+    """Grade on the saved answers and close the attempt; False if it was already closed."""
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    questions = attempt_questions(attempt)
+    result: dict[str, Any] = {}
+    total = 0.0
+    for question in questions:
+        graded = grade(question.parsed, question.response)
+        total += graded.fraction
+        result[str(question.id)] = {
+            "fraction": round(graded.fraction, 4),
+            "correct": graded.correct,
+            "feedback": graded.feedback,
+        }
+    score = round(100 * total / len(questions), 2) if questions else 0.0
+    passed = score >= quiz.pass_mark
+    closed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "open")
+        .values(state="submitted", submitted_at=now, score=score, passed=passed, result=result)
+    )
+    if not closed.rowcount:
+        return False
+    db.session.refresh(attempt)
+    learn.check_course_completion(attempt.user_id, quiz.course_id)
+    return True
+
+
+def finalize_if_expired(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    """Close and grade an open attempt whose deadline (plus grace) has passed."""
+    now = now or utcnow()
+    if attempt.state != "open" or attempt.deadline is None or now <= attempt.deadline + grace():
+        return False
+    return _grade_and_close(attempt, attempt.deadline)
+
+
+def submit_attempt(
+    attempt_id: int,
+    user_id: int,
+    answers: dict[Any, Any] | None = None,
+    version: int | None = None,
+) -> QuizAttempt:
+    """Grade and close the attempt once; repeating it returns the same result."""
+    now = utcnow()
+    try:
+        attempt = db.session.scalar(
+            select(QuizAttempt).where(QuizAttempt.id == attempt_id).with_for_update()
+        )
+        if attempt is None or attempt.user_id != user_id:
+            raise NotFound(_("No such attempt."))
+        if attempt.state == "open":
+            late = attempt.deadline is not None and now > attempt.deadline + grace()
+            if answers and not late:
+                _check_version(attempt, version)
+                _apply_answers(attempt, answers, now)
+            _grade_and_close(attempt, attempt.deadline if late else now)
+        db.session.commit()
+    except (IntegrityError, OperationalError):
+        # A concurrent submission won the race (SQLite reports it as a lock error).
+        db.session.rollback()
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    db.session.refresh(attempt)
+    if attempt.state != "submitted":
+        raise Conflict(_("The attempt is being submitted. Please try again in a moment."))
+    return attempt
+
+
+def review_level(quiz: Quiz) -> str:
+    return quiz.review
+
+
+def right_answer_text(question: ParsedQuestion) -> str:
+    """The right answer in words, for the full review."""
+    qtype = question.qtype
+    if qtype == "single":
+        return "; ".join(o.text for o in question.options if o.fraction >= 0.9999)
+    if qtype == "multi":
+        return "; ".join(o.text for o in question.options if o.fraction > 0)
+    if qtype == "truefalse":
+        return _("True") if question.answer else _("False")
+    if qtype == "short":
+        return " / ".join(a.text for a in question.answers if a.fraction >= 0.9999)
+    if qtype == "numeric":
+        parts = []
+        for answer in question.numeric_answers:
+            if answer.fraction < 0.9999:
+                continue
+            if answer.value is not None:
+                tol = f" ± {answer.tolerance:g}" if answer.tolerance else ""
+                parts.append(f"{answer.value:g}{tol}")
+            else:
+                parts.append(f"{answer.min:g} – {answer.max:g}")
+        return " / ".join(parts)
+    if qtype == "matching":
+        return "; ".join(f"{p.left_text} → {p.right_text}" for p in question.pairs)
+    return ""
+
+
+def response_text(question: AttemptQuestion) -> str:
+    """The learner's saved answer in words, for the review page."""
+    value = question.response
+    parsed = question.parsed
+    if value is None:
+        return _("(no answer)")
+    options = {o.id: o.text for o in parsed.options}
+    if parsed.qtype == "single":
+        return options.get(value, "")
+    if parsed.qtype == "multi":
+        return "; ".join(options.get(v, "") for v in value)
+    if parsed.qtype == "truefalse":
+        return _("True") if value else _("False")
+    if parsed.qtype == "matching":
+        left = {p.left_id: p.left_text for p in parsed.pairs}
+        right = dict(parsed.right_choices)
+        return "; ".join(f"{left.get(k, k)} → {right.get(v, v)}" for k, v in value.items())
+    return str(value)
+
+
+def quiz_summary(user_id: int, quiz: Quiz) -> dict[str, Any]:
+    """The learner's standing in a quiz: attempts, counted score, passed, attempts left."""
+    attempts = attempts_for(user_id, quiz.id)
+    db.session.commit()
+    submitted = [a for a in attempts if a.state == "submitted"]
+    counted = counted_attempt(quiz, submitted)
+    return {
+        "attempts": attempts,
+        "open": next((a for a in attempts if a.state == "open"), None),
+        "counted": counted,
+        "passed": bool(counted and counted.passed),
+        "left": attempts_left(quiz, attempts),
+    }
+
+
+def attempt_count(user_id: int, quiz_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id
+        )
+    ) or 0
