@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(quizzes_cli)
 
 
 def _fail(message: str) -> None:
@@ -166,3 +167,14 @@ def demo() -> None:
         click.echo(f"{role:8} {email}  password: {known.get(email, '(set before; unknown)')}")
     store.write_text("".join(f"{k} {v}\n" for k, v in known.items()), encoding="utf-8")
     store.chmod(0o600)
+
+
+quizzes_cli = AppGroup("quizzes", help="Quiz housekeeping.")
+
+
+@quizzes_cli.command("close-expired")
+def close_expired() -> None:
+    """Grade every timed attempt whose deadline has passed (run it from cron)."""
+    from elearn.quiz.services import close_expired_attempts
+
+    click.echo(f"{close_expired_attempts()} expired attempt(s) graded and closed.")

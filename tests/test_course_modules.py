@@ -198,3 +198,90 @@ def test_render_markdown_strips_dangerous_urls():
 )
 def test_video_embed_urls(url, embed):
     assert video_embed_url(url) == embed
+
+
+QUIZ_FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: (d / "kt" / "questions" / "bank.gift").write_text(
+                "$CATEGORY: nhanh\n\n::hong:: Câu hỏi hỏng {=a ~b\n", encoding="utf-8"
+            ),
+            "courses/kt/questions/bank.gift:3:",
+        ),
+        (
+            lambda d: (d / "kt" / "questions" / "bank.gift").write_text(
+                "$CATEGORY: nhanh\n\n::tu-luan:: Hãy viết một đoạn văn. {}\n", encoding="utf-8"
+            ),
+            "courses/kt/questions/bank.gift:3:",
+        ),
+        (
+            lambda d: (d / "kt" / "course.toml").write_text(
+                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
+                    'category = "cuoi", draw = 4', 'category = "cuoi", draw = 40'
+                ),
+                encoding="utf-8",
+            ),
+            "quiz 'cuoi-khoa': 'draw' must be 1-6",
+        ),
+        (
+            lambda d: (d / "kt" / "course.toml").write_text(
+                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
+                    '{ question = "tong-diem" }', '{ question = "khong-co" }'
+                ),
+                encoding="utf-8",
+            ),
+            "quiz 'cuoi-khoa': no question named 'khong-co'",
+        ),
+        (
+            lambda d: (d / "kt" / "course.toml").write_text(
+                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
+                    'grading = "highest"', 'grading = "average"'
+                ),
+                encoding="utf-8",
+            ),
+            "quiz 'cuoi-khoa': 'grading' must be highest or last",
+        ),
+        (
+            lambda d: (d / "kt" / "course.toml").write_text(
+                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
+                    'quizzes = ["cuoi-khoa"]', "quizzes = []"
+                ),
+                encoding="utf-8",
+            ),
+            "quiz 'cuoi-khoa' must be listed in exactly one section",
+        ),
+    ],
+)
+def test_validate_covers_quizzes(runner, app, tmp_path, mutate, expected):
+    target = tmp_path / "courses"
+    shutil.copytree(QUIZ_FIXTURES, target)
+    mutate(target)
+    app.config["ELEARN_COURSES_DIR"] = str(target)
+    try:
+        result = runner.invoke(args=["courses", "validate"])
+    finally:
+        app.config["ELEARN_COURSES_DIR"] = str(Path(__file__).parent.parent / "courses")
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+
+
+def test_quiz_sync_is_idempotent_and_keeps_attempts(app_ctx, tmp_path, make_user):
+    from elearn.quiz.models import Question, Quiz
+
+    target = tmp_path / "courses"
+    shutil.copytree(QUIZ_FIXTURES, target)
+    first = sync_from_dir(target)
+    assert (first.quizzes, first.questions) == (2, 9)
+    ids = {q.name: q.id for q in db.session.scalars(select(Question))}
+    sync_from_dir(target)
+    assert {q.name: q.id for q in db.session.scalars(select(Question))} == ids
+    bank = target / "kt" / "questions" / "bank.gift"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("::dung-sai::", "::dung-sai-moi::"), encoding="utf-8")
+    sync_from_dir(target)
+    db.session.expire_all()
+    assert db.session.get(Question, ids["dung-sai"]).archived is True
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 2

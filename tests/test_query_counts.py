@@ -31,12 +31,53 @@ def make_spec(n: int, lessons: int) -> CourseSpec:
     )
 
 
+def add_quizzes(course, per_course: int, everyone: list[int]) -> None:
+    """Quizzes with one question each, and a submitted attempt per learner per quiz.
+
+    A re-sync from specs without quizzes archives them, so they are revived here.
+    """
+    from elearn.quiz.gift import parse_gift
+    from elearn.quiz.models import Question, Quiz, QuizAttempt
+    from elearn.quiz.store import to_data
+
+    question = db.session.scalar(select(Question).where(Question.course_id == course.id))
+    if question is None:
+        parsed, problems = parse_gift("$CATEGORY: c\n\n::q:: Hai cộng hai? {=bốn ~ba}\n")
+        assert not problems
+        question = Question(
+            course_id=course.id, name="q", category="c", qtype="single", data=to_data(parsed[0])
+        )
+        db.session.add(question)
+        db.session.flush()
+    for k in range(per_course):
+        quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.key == f"kt-{k}"))
+        if quiz is None:
+            quiz = Quiz(course_id=course.id, key=f"kt-{k}", title=f"Kiểm tra {k}", items=[{"question": "q"}])
+            db.session.add(quiz)
+        quiz.section_id = course.sections[0].id
+        quiz.position = k
+        quiz.archived = False
+        db.session.flush()
+        have = set(db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.quiz_id == quiz.id)))
+        for uid in everyone:
+            if uid not in have:
+                db.session.add(QuizAttempt(
+                    quiz_id=quiz.id, user_id=uid, number=1, state="submitted",
+                    layout=[{"qid": question.id, "order": ["a", "b"], "tokens": None}],
+                    score=100.0, passed=True, result={},
+                ))
+    db.session.commit()
+
+
 def grow(app, make_user, user_id: int, courses: int, lessons: int, others: int) -> None:
+    from sqlalchemy.orm import selectinload
+
     with app.app_context():
         specs = [make_spec(n, lessons) for n in range(courses)]
         sync_courses(specs)
         everyone = [user_id] + [make_user().id for _ in range(others)]
-        for course in db.session.scalars(select(Course)):
+        for course in db.session.scalars(select(Course).options(selectinload(Course.sections))):
+            add_quizzes(course, 1 + lessons // 6, everyone)
             course_lessons = db.session.scalars(
                 select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
             ).all()
@@ -53,6 +94,8 @@ def measure(client, count_queries) -> dict[str, int]:
         "course": "/courses/khoa-0",
         "lesson": "/courses/khoa-0/lessons/bai-1",
         "dashboard": "/dashboard",
+        "quiz": "/courses/khoa-0/quizzes/kt-0",
+        "api progress": "/api/v1/courses",
     }
     result = {}
     for name, url in pages.items():
@@ -73,4 +116,4 @@ def test_page_query_counts_are_flat(app, make_user, auth_client, count_queries):
     grow(app, make_user, learner.id, courses=8, lessons=12, others=4)
     large = measure(client, count_queries)
     assert small == large
-    assert max(large.values()) <= 8, large
+    assert max(large.values()) <= 10, large

@@ -515,3 +515,69 @@ def test_api_concurrent_submission_returns_one_result(app, api, quiz_course, lea
         assert db.session.scalar(
             select(func.count()).select_from(QuizAttempt).where(QuizAttempt.state == "submitted")
         ) == 1
+
+
+def test_close_expired_command_grades_abandoned_attempts(app, api, quiz_course, runner):
+    enrol_and_read(api, app)
+    attempt_id = api.post(f"/quizzes/{quiz_course['cuoi-khoa']}/attempts").json["attempt_id"]
+    api.put(f"/attempts/{attempt_id}/answers", json={"answers": right_answers(app, attempt_id)})
+    assert "0 expired" in runner.invoke(args=["quizzes", "close-expired"]).output
+    with app.app_context():
+        db.session.execute(
+            update(QuizAttempt).where(QuizAttempt.id == attempt_id)
+            .values(deadline=utcnow() - timedelta(hours=2))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["quizzes", "close-expired"])
+    assert result.exit_code == 0 and "1 expired" in result.output
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt.state == "submitted" and attempt.score == 100
+        assert attempt.submitted_at == attempt.deadline
+
+
+def test_review_shows_what_the_quiz_allows(app, api, quiz_course, learner_client):
+    enrol_and_read(api, app)
+    full = api.post(f"/quizzes/{quiz_course['kiem-tra-nhanh']}/attempts").json["attempt_id"]
+    api.post(f"/attempts/{full}/submission")
+    page = learner_client.get(f"/attempts/{full}/review").get_data(as_text=True)
+    assert "Đáp án đúng:" in page and "100 điểm" in page  # right answer shown in full review
+    assert "(chưa trả lời)" in page
+    part = api.post(f"/quizzes/{quiz_course['cuoi-khoa']}/attempts").json["attempt_id"]
+    api.post(f"/attempts/{part}/submission")
+    page = learner_client.get(f"/attempts/{part}/review").get_data(as_text=True)
+    assert "Đáp án đúng:" not in page and "chưa đúng" in page
+    result = api.post(f"/attempts/{part}/submission").json
+    assert "questions" in result and all("feedback" not in q for q in result["questions"])
+    with app.app_context():
+        db.session.execute(update(Quiz).values(review="score"))
+        db.session.commit()
+    page = learner_client.get(f"/attempts/{part}/review").get_data(as_text=True)
+    assert "Câu hỏi 1" not in page and "Điểm của bạn: 0" in page
+    assert "questions" not in api.post(f"/attempts/{part}/submission").json
+
+
+def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
+    types = set()
+    for spec in shipped_specs:
+        categories: dict[str, int] = {}
+        for question in spec.questions:
+            categories[question.category] = categories.get(question.category, 0) + 1
+            types.add(question.qtype)
+        last = spec.sections[-1].quizzes
+        finals = [spec.quizzes[k] for k in last if any("draw" in i for i in spec.quizzes[k].items)]
+        assert finals, f"{spec.slug}: a final quiz in the last section"
+        final = finals[0]
+        drawn = sum(i.get("draw", 0) for i in final.items)
+        bank = sum(categories[i["category"]] for i in final.items if "category" in i)
+        assert drawn >= 12 and bank >= 25, (spec.slug, drawn, bank)
+        for section in spec.sections:
+            checks = [spec.quizzes[k] for k in section.quizzes if spec.quizzes[k] is not final]
+            assert checks, f"{spec.slug}: a check per section"
+            for check in checks:
+                size = sum(
+                    categories[i["category"]] if "category" in i else 1 for i in check.items
+                )
+                assert 4 <= size <= 6, (spec.slug, check.key, size)
+        assert all(q.text.strip() for q in spec.questions)
+    assert types == {"single", "multi", "truefalse", "short", "numeric", "matching"}

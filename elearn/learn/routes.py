@@ -11,7 +11,7 @@ from elearn.coursemodules.render import video_embed_url
 from elearn.errors import Forbidden
 from elearn.forms import EmptyForm
 from elearn.learn import bp, services
-from elearn.quiz.queries import course_quizzes, passed_quiz_ids
+from elearn.quiz.queries import quiz_standings
 
 
 @bp.post("/courses/<slug>/enroll")
@@ -45,7 +45,7 @@ def lesson(slug: str, lesson_slug: str):
     if page.lesson is None:
         abort(404)
     lessons = page.outline
-    quizzes = course_quizzes([page.course.id])
+    quizzes = quiz_standings(current_user.id, page.course.id)
     index = next(i for i, item in enumerate(lessons) if item.id == page.lesson.id)
     return render_template(
         "learn/lesson.html",
@@ -56,7 +56,7 @@ def lesson(slug: str, lesson_slug: str):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         progress=services.build_progress(
-            lessons, page.done_ids, page.enrollment, quizzes, passed_quiz_ids(current_user.id, quizzes)
+            lessons, page.done_ids, page.enrollment, quizzes, {q.id for q in quizzes if q.passed}
         ),
         is_done=page.lesson.id in page.done_ids,
         video_embed=video_embed_url(page.lesson.video_url) if page.lesson.video_url else None,

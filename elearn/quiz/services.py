@@ -429,6 +429,23 @@ def finalize_if_expired(attempt: QuizAttempt, now: datetime | None = None) -> bo
     return _grade_and_close(attempt, attempt.deadline)
 
 
+def close_expired_attempts() -> int:
+    """Grade and close every open attempt past its deadline and grace; returns how many."""
+    cutoff = utcnow() - grace()
+    ids = list(
+        db.session.scalars(
+            select(QuizAttempt.id).where(QuizAttempt.state == "open", QuizAttempt.deadline < cutoff)
+        )
+    )
+    closed = 0
+    for attempt_id in ids:
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        if attempt is not None and finalize_if_expired(attempt):
+            closed += 1
+        db.session.commit()
+    return closed
+
+
 def submit_attempt(
     attempt_id: int,
     user_id: int,
