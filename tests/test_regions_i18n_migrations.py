@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from elearn.extensions import db
 from elearn.regions.models import Region
@@ -93,20 +96,46 @@ def test_migrations_build_the_models_schema_with_constraints(app_ctx):
     assert ("user_id", "course_id") in enrollment_uniques
 
 
-def test_migrations_downgrade_and_upgrade(tmp_path, monkeypatch):
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """An empty database of the kind under test (a throw-away one on PostgreSQL)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
+        return
+    import psycopg
+
+    base, _, _name = url.rpartition("/")
+    name = f"elearn_migrations_{os.getpid()}"
+    admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{base}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migrations_round_trip_keeps_rows(tmp_path, monkeypatch, scratch_database_url):
+    """Upgrade an empty database, seed it, downgrade one step and upgrade again."""
     from flask_migrate import downgrade, upgrade
 
     from elearn import create_app
+    from elearn.coursemodules.sync import sync_from_dir
 
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
-    app = create_app(
-        {"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}"}
-    )
+    app = create_app({"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_database_url})
     with app.app_context():
         upgrade()
-        assert "users" in inspect(db.engine).get_table_names()
+        assert {"users", "quiz_attempts", "certificates"} <= set(inspect(db.engine).get_table_names())
+        sync_from_dir(ROOT / "tests" / "fixtures" / "courses")
+        lessons = db.session.execute(text("SELECT count(*) FROM lessons")).scalar()
+        db.session.remove()
+        downgrade(revision="0001")
+        assert "quiz_attempts" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM lessons")).scalar() == lessons
+        db.session.remove()
         downgrade(revision="base")
         assert "users" not in inspect(db.engine).get_table_names()
-        upgrade()
-        assert "lessons" in inspect(db.engine).get_table_names()
         db.engine.dispose()

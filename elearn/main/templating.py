@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from elearn.auth.identity import display_phone
@@ -31,6 +31,16 @@ def register(app: Flask) -> None:
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
         return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("date")
+    def _date(value: datetime | None, fmt: str = "long") -> str:
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("cert_code")
+    def _cert_code(value: str) -> str:
+        from elearn.certificates.codes import format_code
+
+        return format_code(value)
 
     @app.template_filter("score")
     def _score(value: float | None) -> str:
