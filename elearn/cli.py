@@ -76,6 +76,19 @@ def deactivate_user(login: str) -> None:
     click.echo(f"Deactivated {user.login_name}.")
 
 
+@users_cli.command("reset-link")
+@click.argument("login")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def reset_link(login: str, base_url: str) -> None:
+    """Print a single-use password reset link to hand to a learner (e.g. phone accounts)."""
+    user = auth_services.find_by_login(login)
+    if user is None or not user.active:
+        _fail(f"No active account {login!r}.")
+    token = auth_services.create_reset_token(user)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    click.echo(f"{base_url.rstrip('/')}/reset-password/{token}  (valid {minutes} minutes, once)")
+
+
 @users_cli.command("activate")
 @click.argument("login")
 def activate_user(login: str) -> None:

@@ -52,6 +52,14 @@ class Config:
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 30)
     #: Seconds after a timed quiz's deadline during which a submission still counts.
     QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 30)
+    PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "elearn <no-reply@localhost>")
+    MAIL_SUPPRESS_SEND = False
     PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_ABSOLUTE_DAYS)
     SESSION_COOKIE_NAME = "elearn_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -78,6 +86,7 @@ class TestingConfig(Config):
     # Cheap hashes keep the suite fast; tests of the rehash rule raise it explicitly.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SUPPRESS_SEND = True
 
 
 class ProductionConfig(Config):

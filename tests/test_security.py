@@ -17,6 +17,8 @@ ACCESS = {
     "auth.logout": "public",
     "auth.profile": "login",
     "auth.password": "login",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
     "regions.communes": "public",
     "catalog.index": "public",
     "catalog.course": "public",
@@ -59,6 +61,7 @@ SAMPLE_ARGS = {
     "attempt_id": 1,
     "quiz_id": 1,
     "code": "ABCDEFGHJKMN23",
+    "token": "not-a-real-token",
 }
 
 

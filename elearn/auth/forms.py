@@ -75,3 +75,16 @@ class PasswordForm(FlaskForm):
         _l("New password"), validators=[InputRequired(_l("Please choose a new password."))]
     )
     end_other_sessions = BooleanField(_l("Log out my other devices"), default=True)
+
+
+class ForgotPasswordForm(FlaskForm):
+    login = StringField(
+        _l("E-mail or mobile number"),
+        validators=[InputRequired(_l("Please enter an e-mail address or a mobile number."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Please choose a new password."))]
+    )

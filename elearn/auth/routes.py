@@ -7,11 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from elearn.auth import bp, services, sessions
-from elearn.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from elearn.auth.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from elearn.errors import Throttled, ValidationFailed
 from elearn.extensions import db, limiter
 from elearn.forms import EmptyForm
 from elearn.i18n import current_locale
+from elearn.mail import send_mail
 from elearn.regions.services import communes_query, provinces_query
 from elearn.webforms import apply_errors, safe_next
 
@@ -159,3 +167,54 @@ def password():
     elif request.method == "POST":
         status = 400
     return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        found = services.request_password_reset(form.login.data)
+        if found is not None:
+            user, token = found
+            link = url_for("auth.reset_password", token=token, _external=True)
+            send_mail(
+                user.email,
+                _("Reset your OCOP e-learning password"),
+                _(
+                    "Hello %(name)s,\n\nTo choose a new password, open this link within "
+                    "%(minutes)d minutes:\n%(link)s\n\nIf you did not ask for this, ignore "
+                    "this e-mail: your password stays the same.",
+                    name=user.full_name,
+                    minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+                    link=link,
+                ),
+            )
+        return render_template("auth/forgot_sent.html")
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password with a single-use link."""
+    form = ResetPasswordForm()
+    if request.method == "GET" and services.reset_token_user(token) is None:
+        return render_template("auth/reset.html", form=None), 400
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.new_password.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            if "token" in exc.fields:
+                return render_template("auth/reset.html", form=None), 400
+            apply_errors(form, exc)
+            status = 400
+        else:
+            flash(_("Your password has been changed. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/reset.html", form=form), status

@@ -259,3 +259,105 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     return row.user if row.user.active else None
+
+
+def _reset_messages() -> tuple[str, str]:
+    return (
+        _("The reset link is not valid. It may have been used already or have expired."),
+        _("Please ask for a new link."),
+    )
+
+
+def create_reset_token(user: User) -> str:
+    """A new single-use reset token (256 bits); earlier unused ones stop working."""
+    from flask import current_app
+
+    from elearn.auth.models import PasswordResetToken
+    from elearn.auth.sessions import token_hash
+
+    now = utcnow()
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordResetToken(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
+        )
+    )
+    audit.record("password.reset_requested", user.id, user.login_name)
+    db.session.commit()
+    return token
+
+
+def request_password_reset(login: str) -> tuple[User, str] | None:
+    """For a known, active account with an e-mail: (user, token) to mail; otherwise None.
+
+    Callers answer the same way whatever this returns, so nobody learns which accounts exist.
+    Accounts that log in by phone are reset by their trainer or the coordination office.
+    """
+    user = find_by_login(login)
+    if user is None or not user.active or not user.email:
+        audit.record("password.reset_unknown", None, login)
+        db.session.commit()
+        return None
+    return user, create_reset_token(user)
+
+
+def reset_token_user(token: str) -> User | None:
+    """The user a live reset token belongs to, or None (unknown, used, expired, disabled)."""
+    from elearn.auth.models import PasswordResetToken
+    from elearn.auth.sessions import token_hash
+
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    user = db.session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password with a reset token: single use; ends every session and API token."""
+    from elearn.auth.models import ApiToken, PasswordResetToken
+    from elearn.auth.sessions import token_hash
+
+    row = db.session.scalar(
+        select(PasswordResetToken)
+        .where(PasswordResetToken.token_hash == token_hash(token))
+        .with_for_update()
+    )
+    user = reset_token_user(token) if row is not None else None
+    if row is None or user is None:
+        message, hint = _reset_messages()
+        raise ValidationFailed(message, {"token": [hint]})
+    problems = password_problems(new_password)
+    if problems:
+        raise ValidationFailed(_("Please correct the errors below."), {"new_password": problems})
+    now = utcnow()
+    # Only the first of two concurrent uses of the token gets past this update.
+    used = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if not used.rowcount:
+        db.session.rollback()
+        message, hint = _reset_messages()
+        raise ValidationFailed(message, {"token": [hint]})
+    user.password_hash = hash_password(new_password)
+    revoke_sessions(user.id)
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    audit.record("password.reset", user.id, user.login_name)
+    db.session.commit()
+    return user
