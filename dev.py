@@ -30,7 +30,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_venv(requirements: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may run on an older python3)
         sys.exit("elearn needs Python 3.11 or newer.")
     if not PY.exists():
         print(f"Creating virtualenv in {VENV}", flush=True)

@@ -35,8 +35,14 @@ PASSWORD = "benchmark password 2026"
 def prepare(instance: Path, learners: int) -> None:
     env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance), "ELEARN_ENV": "development"}
     for args in (["db", "upgrade"], ["regions", "load"], ["courses", "sync"]):
-        subprocess.run([PY, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     os.environ.update(env)
     from sqlalchemy import insert, select
 
@@ -50,16 +56,28 @@ def prepare(instance: Path, learners: int) -> None:
     app = create_app()
     with app.app_context():
         password_hash = hash_password(PASSWORD)
-        db.session.execute(insert(User), [
-            {"email": f"learner{i}@bench.vn", "password_hash": password_hash,
-             "full_name": f"Học viên {i}", "role": "learner", "learner_group": "household",
-             "province_code": "14", "organisation": "", "active": True}
-            for i in range(learners)
-        ])
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"learner{i}@bench.vn",
+                    "password_hash": password_hash,
+                    "full_name": f"Học viên {i}",
+                    "role": "learner",
+                    "learner_group": "household",
+                    "province_code": "14",
+                    "organisation": "",
+                    "active": True,
+                }
+                for i in range(learners)
+            ],
+        )
         users = list(db.session.scalars(select(User.id)))
         courses = list(db.session.scalars(select(Course.id)))
-        lessons = {c: list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == c)))
-                   for c in courses}
+        lessons = {
+            c: list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == c)))
+            for c in courses
+        }
         rng = random.Random(7)
         enrol, done = [], []
         for uid in users:
@@ -71,8 +89,10 @@ def prepare(instance: Path, learners: int) -> None:
         db.session.execute(insert(Enrollment), enrol)
         db.session.execute(insert(LessonCompletion), done)
         db.session.commit()
-        print(f"data: {len(users)} learners, {len(courses)} courses, "
-              f"{len(enrol)} enrolments, {len(done)} lesson completions")
+        print(
+            f"data: {len(users)} learners, {len(courses)} courses, "
+            f"{len(enrol)} enrolments, {len(done)} lesson completions"
+        )
 
 
 class Client:
@@ -99,8 +119,9 @@ def login(port: int, email: str) -> Client:
     client = Client(port)
     _, page, _ = client.request("GET", "/login")
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
-    status, _, _ = client.request("POST", "/login", urlencode(
-        {"login": email, "password": PASSWORD, "csrf_token": token}))
+    status, _, _ = client.request(
+        "POST", "/login", urlencode({"login": email, "password": PASSWORD, "csrf_token": token})
+    )
     assert status == 302, status
     return client
 
@@ -153,8 +174,21 @@ def main() -> None:
         prepare(instance, opts.learners)
         env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance), "ELEARN_ENV": "development"}
         server = subprocess.Popen(
-            [PY, "-m", "gunicorn", "-w", str(opts.workers), "-b", f"127.0.0.1:{opts.port}",
-             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(opts.workers),
+                "-b",
+                f"127.0.0.1:{opts.port}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         try:
             for _ in range(100):
                 try:
@@ -169,7 +203,9 @@ def main() -> None:
             from elearn.extensions import db
 
             with create_app().app_context():
-                course = db.session.scalar(select(Course).where(Course.slug == "thuong-mai-dien-tu"))
+                course = db.session.scalar(
+                    select(Course).where(Course.slug == "thuong-mai-dien-tu")
+                )
                 lesson = db.session.scalars(
                     select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
                 ).all()[2]
@@ -181,20 +217,28 @@ def main() -> None:
             assert status == 200, status
             css = client.request("GET", "/static/css/elearn.css")[1]
             js = client.request("GET", "/static/js/elearn.js")[1]
-            sizes = {name: len(gzip.compress(body, 6)) for name, body in
-                     (("html", html), ("css", css), ("js", js))}
-            print(f"gunicorn workers={opts.workers}, client threads={opts.threads}, "
-                  f"{opts.seconds:.0f}s per URL")
+            sizes = {
+                name: len(gzip.compress(body, 6))
+                for name, body in (("html", html), ("css", css), ("js", js))
+            }
+            print(
+                f"gunicorn workers={opts.workers}, client threads={opts.threads}, "
+                f"{opts.seconds:.0f}s per URL"
+            )
             results = {}
             for name, path in (("trivial /healthz", "/healthz"), ("lesson page", lesson_path)):
                 results[name] = r = load(opts.port, path, email, opts.threads, opts.seconds)
-                print(f"{name:18} {r['rps']:8.1f} req/s  p50 {r['p50']:6.1f} ms  "
-                      f"p95 {r['p95']:6.1f} ms  ({r['requests']} requests, {r['errors']} errors)")
+                print(
+                    f"{name:18} {r['rps']:8.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                    f"p95 {r['p95']:6.1f} ms  ({r['requests']} requests, {r['errors']} errors)"
+                )
             ratio = results["lesson page"]["rps"] / results["trivial /healthz"]["rps"]
             print(f"lesson/trivial throughput ratio: {ratio:.2f} (target >= 0.25, aim 0.5)")
             total = sum(sizes.values())
-            print(f"lesson page first visit, gzip: html {sizes['html']} B + css {sizes['css']} B "
-                  f"+ js {sizes['js']} B = {total / 1024:.1f} KB (target < 50 KB)")
+            print(
+                f"lesson page first visit, gzip: html {sizes['html']} B + css {sizes['css']} B "
+                f"+ js {sizes['js']} B = {total / 1024:.1f} KB (target < 50 KB)"
+            )
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -39,8 +39,14 @@ def psql(base: str, sql: str) -> None:
 
 def prepare(env: dict[str, str], learners: int) -> None:
     for args in (["db", "upgrade"], ["regions", "load"], ["courses", "sync"]):
-        subprocess.run([PY, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     os.environ.update(env)
     from sqlalchemy import insert, select
 
@@ -54,17 +60,30 @@ def prepare(env: dict[str, str], learners: int) -> None:
     app = create_app()
     with app.app_context():
         password_hash = hash_password(PASSWORD)
-        db.session.execute(insert(User), [
-            {"email": f"quiz{i}@bench.vn", "password_hash": password_hash, "full_name": f"Học viên {i}",
-             "role": "learner", "organisation": "", "active": True}
-            for i in range(learners)
-        ])
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"quiz{i}@bench.vn",
+                    "password_hash": password_hash,
+                    "full_name": f"Học viên {i}",
+                    "role": "learner",
+                    "organisation": "",
+                    "active": True,
+                }
+                for i in range(learners)
+            ],
+        )
         course = db.session.scalar(select(Course).where(Course.slug == "thuong-mai-dien-tu"))
         lessons = list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)))
         users = list(db.session.scalars(select(User.id)))
-        db.session.execute(insert(Enrollment), [{"user_id": u, "course_id": course.id} for u in users])
-        db.session.execute(insert(LessonCompletion),
-                           [{"user_id": u, "lesson_id": lid} for u in users for lid in lessons])
+        db.session.execute(
+            insert(Enrollment), [{"user_id": u, "course_id": course.id} for u in users]
+        )
+        db.session.execute(
+            insert(LessonCompletion),
+            [{"user_id": u, "lesson_id": lid} for u in users for lid in lessons],
+        )
         db.session.commit()
 
 
@@ -79,8 +98,12 @@ class Api:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         start = time.perf_counter()
-        conn.request(method, f"/api/v1{path}", body=None if body is None else json.dumps(body),
-                     headers=headers)
+        conn.request(
+            method,
+            f"/api/v1{path}",
+            body=None if body is None else json.dumps(body),
+            headers=headers,
+        )
         response = conn.getresponse()
         data = response.read()
         elapsed = time.perf_counter() - start
@@ -104,7 +127,9 @@ def answer_everything(questions: list[dict]) -> dict[str, object]:
         elif q["type"] == "numeric":
             answers[str(q["id"])] = 42
         elif q["type"] == "matching":
-            answers[str(q["id"])] = {left["id"]: options["right"][0]["id"] for left in options["left"]}
+            answers[str(q["id"])] = {
+                left["id"]: options["right"][0]["id"] for left in options["left"]
+            }
     return answers
 
 
@@ -121,12 +146,30 @@ def main() -> None:
     server = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "ELEARN_INSTANCE_PATH": tmp, "ELEARN_ENV": "development",
-                   "DATABASE_URL": f"{opts.pg}/{dbname}", "PASSWORD_HASH_METHOD": "scrypt:16384:8:1"}
+            env = {
+                **os.environ,
+                "ELEARN_INSTANCE_PATH": tmp,
+                "ELEARN_ENV": "development",
+                "DATABASE_URL": f"{opts.pg}/{dbname}",
+                "PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
+            }
             prepare(env, opts.learners)
             server = subprocess.Popen(
-                [PY, "-m", "gunicorn", "-w", str(opts.workers), "-b", f"127.0.0.1:{opts.port}",
-                 "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+                [
+                    PY,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    str(opts.workers),
+                    "-b",
+                    f"127.0.0.1:{opts.port}",
+                    "--log-level",
+                    "warning",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
             probe = Api(opts.port)
             for _ in range(100):
                 try:
@@ -139,8 +182,9 @@ def main() -> None:
             clients = []
             for i in range(opts.learners):
                 api = Api(opts.port)
-                status, body, _ = api.call("POST", "/auth/token",
-                                           {"login": f"quiz{i}@bench.vn", "password": PASSWORD})
+                status, body, _ = api.call(
+                    "POST", "/auth/token", {"login": f"quiz{i}@bench.vn", "password": PASSWORD}
+                )
                 assert status == 201, (status, body)
                 api.token = body["token"]
                 clients.append(api)
@@ -162,10 +206,13 @@ def main() -> None:
                         local_e.append(status)
                         continue
                     answers = answer_everything(attempt["questions"])
-                    status, _, elapsed = api.call("PUT", f"/attempts/{attempt['attempt_id']}/answers",
-                                                  {"answers": answers})
+                    status, _, elapsed = api.call(
+                        "PUT", f"/attempts/{attempt['attempt_id']}/answers", {"answers": answers}
+                    )
                     (local_v.append(elapsed) if status == 200 else local_e.append(status))
-                    status, _, elapsed = api.call("POST", f"/attempts/{attempt['attempt_id']}/submission")
+                    status, _, elapsed = api.call(
+                        "POST", f"/attempts/{attempt['attempt_id']}/submission"
+                    )
                     (local_s.append(elapsed) if status == 200 else local_e.append(status))
                 with lock:
                     submits.extend(local_s)
@@ -182,15 +229,23 @@ def main() -> None:
 
             def line(name: str, values: list[float]) -> str:
                 values = sorted(values)
-                return (f"{name:11} n={len(values):5}  p50 {statistics.median(values) * 1000:7.1f} ms  "
-                        f"p95 {values[int(len(values) * 0.95)] * 1000:7.1f} ms  "
-                        f"max {values[-1] * 1000:7.1f} ms")
+                return (
+                    f"{name:11} n={len(values):5}  p50 {statistics.median(values) * 1000:7.1f} ms  "
+                    f"p95 {values[int(len(values) * 0.95)] * 1000:7.1f} ms  "
+                    f"max {values[-1] * 1000:7.1f} ms"
+                )
 
-            print(f"PostgreSQL, gunicorn workers={opts.workers}, {opts.learners} concurrent learners, "
-                  f"{elapsed:.0f}s")
+            print(
+                f"PostgreSQL, gunicorn workers={opts.workers}, "
+                f"{opts.learners} concurrent learners, "
+                f"{elapsed:.0f}s"
+            )
             print(line("submission", submits))
             print(line("save", saves))
-            print(f"submissions/s {len(submits) / elapsed:.1f}; errors: {len(errors)} {sorted(set(errors))}")
+            print(
+                f"submissions/s {len(submits) / elapsed:.1f}; "
+                f"errors: {len(errors)} {sorted(set(errors))}"
+            )
     finally:
         if server is not None:
             server.terminate()

@@ -21,9 +21,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
-    ELEARN_ORG_NAME = os.environ.get(
-        "ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP"
-    )
+    ELEARN_ORG_NAME = os.environ.get("ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP")
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

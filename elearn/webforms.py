@@ -24,7 +24,12 @@ def safe_next(default_endpoint: str = "learn.dashboard") -> str:
     """The ?next= target when it is a local path, else the default page."""
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.netloc
+        and not parts.scheme
+    ):
         if "\\" not in target:
             return target
     return url_for(default_endpoint)

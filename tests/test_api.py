@@ -11,7 +11,9 @@ ECOM = "thuong-mai-dien-tu"
 
 @pytest.fixture
 def token(client, learner):
-    response = client.post("/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD}
+    )
     assert response.status_code == 201
     assert response.json["expires_at"]
     return response.json["token"]
@@ -23,7 +25,9 @@ def auth(token):
 
 def test_token_with_phone_login(client, make_user):
     make_user(phone="0912345678")
-    response = client.post("/api/v1/auth/token", json={"login": "+84 912 345 678", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token", json={"login": "+84 912 345 678", "password": PASSWORD}
+    )
     assert response.status_code == 201
 
 
@@ -34,7 +38,11 @@ def test_token_with_phone_login(client, make_user):
         ({"data": "plain", "content_type": "text/plain"}, 400, "malformed_json"),
         ({"json": ["a", "list"]}, 400, "malformed_json"),
         ({"json": {"login": 5, "password": []}}, 400, "invalid"),
-        ({"json": {"login": "hocvien@example.vn", "password": "wrong"}}, 401, "invalid_credentials"),
+        (
+            {"json": {"login": "hocvien@example.vn", "password": "wrong"}},
+            401,
+            "invalid_credentials",
+        ),
     ],
 )
 def test_token_errors(client, learner, kwargs, status, code):
@@ -47,7 +55,9 @@ def test_token_errors(client, learner, kwargs, status, code):
 def test_token_throttled(client, learner):
     for _ in range(5):
         client.post("/api/v1/auth/token", json={"login": learner.email, "password": "wrong"})
-    response = client.post("/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD}
+    )
     assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
 
 
@@ -71,7 +81,9 @@ def test_learning_through_the_api(client, token, courses):
     lesson_ids = [lesson["id"] for s in outline["sections"] for lesson in s["lessons"]]
     first = lesson_ids[0]
     assert client.get(f"/api/v1/lessons/{first}", headers=auth(token)).status_code == 403
-    assert client.post(f"/api/v1/lessons/{first}/completion", headers=auth(token)).status_code == 403
+    assert (
+        client.post(f"/api/v1/lessons/{first}/completion", headers=auth(token)).status_code == 403
+    )
     assert client.post(f"/api/v1/courses/{ECOM}/enrollment", headers=auth(token)).status_code == 201
     assert client.post(f"/api/v1/courses/{ECOM}/enrollment", headers=auth(token)).status_code == 200
     lesson = client.get(f"/api/v1/lessons/{first}", headers=auth(token)).json
@@ -96,12 +108,12 @@ def test_learning_through_the_api(client, token, courses):
         }
     ]
     assert client.get("/api/v1/lessons/999999", headers=auth(token)).status_code == 404
-    assert client.post(f"/api/v1/courses/khong-co/enrollment", headers=auth(token)).status_code == 404
+    assert (
+        client.post("/api/v1/courses/khong-co/enrollment", headers=auth(token)).status_code == 404
+    )
 
 
-@pytest.mark.parametrize(
-    "header", [None, "Bearer nonsense", "Basic abc", "Bearer ", "bearer"]
-)
+@pytest.mark.parametrize("header", [None, "Bearer nonsense", "Basic abc", "Bearer ", "bearer"])
 def test_protected_endpoints_need_a_valid_token(client, header, courses):
     headers = {"Authorization": header} if header else {}
     for method, url in [
@@ -136,7 +148,7 @@ def test_openapi_document_covers_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = rule.rule[len("/api/v1"):]
+        path = rule.rule[len("/api/v1") :]
         for arg in ("<int:lesson_id>", "<int:quiz_id>", "<int:attempt_id>"):
             path = path.replace(arg, "{id}")
         path = path.replace("<slug>", "{slug}").replace("<code>", "{code}")

@@ -41,7 +41,14 @@ def user_by(app, **kw) -> User | None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["0912 345 678", "0912345678", "+84912345678", "+84 912 345 678", "84912345678", "0912.345.678"],
+    [
+        "0912 345 678",
+        "0912345678",
+        "+84912345678",
+        "+84 912 345 678",
+        "84912345678",
+        "0912.345.678",
+    ],
 )
 def test_phone_forms_normalise_to_one_account(raw):
     assert normalize_phone(raw) == "+84912345678"
@@ -175,18 +182,19 @@ def test_deactivated_account_loses_its_sessions(app, runner, learner, learner_cl
     assert login(app.test_client(), learner.email, PASSWORD).status_code == 400
 
 
-def test_password_change_needs_current_password_and_ends_other_sessions(
-    app, learner, auth_client
-):
+def test_password_change_needs_current_password_and_ends_other_sessions(app, learner, auth_client):
     first, second = auth_client(learner), auth_client(learner)
     bad = first.post(
-        "/password", data={"current_password": "nope nope nope", "new_password": "một câu mới rất dài"}
+        "/password",
+        data={"current_password": "nope nope nope", "new_password": "một câu mới rất dài"},
     )
     assert bad.status_code == 400
     assert "Mật khẩu hiện tại không đúng" in bad.get_data(as_text=True)
     missing = first.post("/password", data={"new_password": "một câu mới rất dài"})
     assert missing.status_code == 400
-    common = first.post("/password", data={"current_password": PASSWORD, "new_password": "iloveyou123"})
+    common = first.post(
+        "/password", data={"current_password": PASSWORD, "new_password": "iloveyou123"}
+    )
     assert common.status_code == 400
     ok = first.post(
         "/password",
@@ -212,7 +220,9 @@ def test_idle_and_absolute_timeouts_end_sessions(app, learner, auth_client):
     client = auth_client(learner, remember=True)
     with app.app_context():
         row = db.session.scalars(select(UserSession).where(UserSession.remember.is_(True))).one()
-        assert row.expires_at - row.created_at == timedelta(days=app.config["REMEMBER_ABSOLUTE_DAYS"])
+        assert row.expires_at - row.created_at == timedelta(
+            days=app.config["REMEMBER_ABSOLUTE_DAYS"]
+        )
         row.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert client.get("/dashboard").status_code == 302
@@ -336,8 +346,18 @@ def test_no_default_accounts_and_cli_creates_admin(app, runner):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
     result = runner.invoke(
-        args=["users", "create", "--email", "boss@example.vn", "--name", "Quản trị",
-              "--role", "admin", "--password", "một mật khẩu quản trị dài"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "boss@example.vn",
+            "--name",
+            "Quản trị",
+            "--role",
+            "admin",
+            "--password",
+            "một mật khẩu quản trị dài",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert user_by(app, email="boss@example.vn").role == "admin"

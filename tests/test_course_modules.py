@@ -63,10 +63,14 @@ def test_sync_is_idempotent_and_keeps_progress(app_ctx, course_dir, make_user):
     complete_lesson(user.id, lesson)
     # Edit the lesson and reorder: identity by slug keeps the completion.
     path = course_dir / "mau" / "lessons" / "bai-hai.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("Bài hai", "Bài hai (sửa)"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Bài hai", "Bài hai (sửa)"), encoding="utf-8"
+    )
     manifest = course_dir / "mau" / "course.toml"
     manifest.write_text(
-        manifest.read_text(encoding="utf-8").replace('["bai-mot", "bai-hai"]', '["bai-hai", "bai-mot"]'),
+        manifest.read_text(encoding="utf-8").replace(
+            '["bai-mot", "bai-hai"]', '["bai-hai", "bai-mot"]'
+        ),
         encoding="utf-8",
     )
     sync_from_dir(course_dir)
@@ -122,11 +126,15 @@ def test_broken_file_fails_sync_and_changes_nothing(app_ctx, course_dir):
     ("mutate", "expected"),
     [
         (
-            lambda d: (d / "mau" / "course.toml").write_text('slug = "x"\ntitle = [\n', encoding="utf-8"),
+            lambda d: (d / "mau" / "course.toml").write_text(
+                'slug = "x"\ntitle = [\n', encoding="utf-8"
+            ),
             "courses/mau/course.toml:",
         ),
         (
-            lambda d: (d / "mau" / "lessons" / "bai-moi.md").write_text("---\ntitle: X\nminutes: 3\n---\nA\n", encoding="utf-8"),
+            lambda d: (d / "mau" / "lessons" / "bai-moi.md").write_text(
+                "---\ntitle: X\nminutes: 3\n---\nA\n", encoding="utf-8"
+            ),
             "courses/mau/lessons/bai-moi.md:1: lesson 'bai-moi' is not listed",
         ),
         (
@@ -134,19 +142,28 @@ def test_broken_file_fails_sync_and_changes_nothing(app_ctx, course_dir):
             "courses/mau/course.toml:15: lesson 'bai-ba' has no file lessons/bai-ba.md",
         ),
         (
-            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text("Không có front matter\n", encoding="utf-8"),
+            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text(
+                "Không có front matter\n", encoding="utf-8"
+            ),
             "courses/mau/lessons/bai-ba.md:1: lesson must start with YAML front matter",
         ),
         (
-            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text("---\ntitle: A\nminutes: 3\nvideo: https://evil.example/v\n---\nA\n", encoding="utf-8"),
+            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text(
+                "---\ntitle: A\nminutes: 3\nvideo: https://evil.example/v\n---\nA\n",
+                encoding="utf-8",
+            ),
             "courses/mau/lessons/bai-ba.md:4: 'video' must be an https YouTube or Vimeo link",
         ),
         (
-            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text("---\ntitle: A\nminutes: 3\ntitel: typo\n---\nA\n", encoding="utf-8"),
+            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text(
+                "---\ntitle: A\nminutes: 3\ntitel: typo\n---\nA\n", encoding="utf-8"
+            ),
             "courses/mau/lessons/bai-ba.md:4: unknown front matter key 'titel'",
         ),
         (
-            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text("---\ntitle: [unclosed\nminutes: 3\n---\nA\n", encoding="utf-8"),
+            lambda d: (d / "mau" / "lessons" / "bai-ba.md").write_text(
+                "---\ntitle: [unclosed\nminutes: 3\n---\nA\n", encoding="utf-8"
+            ),
             "courses/mau/lessons/bai-ba.md:",
         ),
     ],
@@ -189,8 +206,14 @@ def test_render_markdown_strips_dangerous_urls():
 @pytest.mark.parametrize(
     ("url", "embed"),
     [
-        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"),
-        ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"),
+        (
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+        ),
+        (
+            "https://youtu.be/dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+        ),
         ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?autoplay=1"),
         ("http://www.youtube.com/watch?v=dQw4w9WgXcQ", None),
         ("https://evil.example/watch?v=dQw4w9WgXcQ", None),
@@ -220,36 +243,36 @@ QUIZ_FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
         ),
         (
             lambda d: (d / "kt" / "course.toml").write_text(
-                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
-                    'category = "cuoi", draw = 4', 'category = "cuoi", draw = 40'
-                ),
+                (d / "kt" / "course.toml")
+                .read_text(encoding="utf-8")
+                .replace('category = "cuoi", draw = 4', 'category = "cuoi", draw = 40'),
                 encoding="utf-8",
             ),
             "quiz 'cuoi-khoa': 'draw' must be 1-6",
         ),
         (
             lambda d: (d / "kt" / "course.toml").write_text(
-                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
-                    '{ question = "tong-diem" }', '{ question = "khong-co" }'
-                ),
+                (d / "kt" / "course.toml")
+                .read_text(encoding="utf-8")
+                .replace('{ question = "tong-diem" }', '{ question = "khong-co" }'),
                 encoding="utf-8",
             ),
             "quiz 'cuoi-khoa': no question named 'khong-co'",
         ),
         (
             lambda d: (d / "kt" / "course.toml").write_text(
-                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
-                    'grading = "highest"', 'grading = "average"'
-                ),
+                (d / "kt" / "course.toml")
+                .read_text(encoding="utf-8")
+                .replace('grading = "highest"', 'grading = "average"'),
                 encoding="utf-8",
             ),
             "quiz 'cuoi-khoa': 'grading' must be highest or last",
         ),
         (
             lambda d: (d / "kt" / "course.toml").write_text(
-                (d / "kt" / "course.toml").read_text(encoding="utf-8").replace(
-                    'quizzes = ["cuoi-khoa"]', "quizzes = []"
-                ),
+                (d / "kt" / "course.toml")
+                .read_text(encoding="utf-8")
+                .replace('quizzes = ["cuoi-khoa"]', "quizzes = []"),
                 encoding="utf-8",
             ),
             "quiz 'cuoi-khoa' must be listed in exactly one section",
@@ -280,7 +303,10 @@ def test_quiz_sync_is_idempotent_and_keeps_attempts(app_ctx, tmp_path, make_user
     sync_from_dir(target)
     assert {q.name: q.id for q in db.session.scalars(select(Question))} == ids
     bank = target / "kt" / "questions" / "bank.gift"
-    bank.write_text(bank.read_text(encoding="utf-8").replace("::dung-sai::", "::dung-sai-moi::"), encoding="utf-8")
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("::dung-sai::", "::dung-sai-moi::"),
+        encoding="utf-8",
+    )
     sync_from_dir(target)
     db.session.expire_all()
     assert db.session.get(Question, ids["dung-sai"]).archived is True

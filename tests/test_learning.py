@@ -15,7 +15,10 @@ def first_lessons(app, slug, n=2):
     with app.app_context():
         return list(
             db.session.scalars(
-                select(Lesson.slug).join(Course).where(Course.slug == slug).order_by(Lesson.position)
+                select(Lesson.slug)
+                .join(Course)
+                .where(Course.slug == slug)
+                .order_by(Lesson.position)
             )
         )[:n]
 
@@ -139,7 +142,7 @@ def test_tools_are_linked_from_course_pages(client, courses):
 
 
 def test_concurrent_completion_of_the_last_lesson_counts_once(app, make_user, auth_client):
-    """F3: the last lesson completed from many tabs at once -> one completion row, one course completion."""
+    """F3: the last lesson completed from many tabs at once -> one completion, counted once."""
     import threading
     from pathlib import Path
 

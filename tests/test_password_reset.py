@@ -36,7 +36,9 @@ def test_known_and_unknown_accounts_get_the_same_answer(app, client, make_user, 
         response = app.test_client().post("/forgot-password", data={"login": login})
         assert response.status_code == 200
         # Identical but for each session's own CSRF token.
-        pages.append(re.sub(r'name="csrf_token" value="[^"]+"', "", response.get_data(as_text=True)))
+        pages.append(
+            re.sub(r'name="csrf_token" value="[^"]+"', "", response.get_data(as_text=True))
+        )
     assert len(set(pages)) == 1
     assert "Kiểm tra email" in pages[0] or "email" in pages[0]
     assert len(outbox) == 1 and outbox[0]["To"] == "an@example.vn"
@@ -56,11 +58,18 @@ def test_reset_sets_the_password_once_and_ends_sessions(app, make_user, auth_cli
     done = client.post(link, data={"new_password": NEW})
     assert done.status_code == 302 and done.headers["Location"].endswith("/login")
     assert other_device.get("/dashboard").status_code == 302
-    assert client.post("/login", data={"login": "an@example.vn", "password": PASSWORD}).status_code == 400
-    assert client.post("/login", data={"login": "an@example.vn", "password": NEW}).status_code == 302
+    assert (
+        client.post("/login", data={"login": "an@example.vn", "password": PASSWORD}).status_code
+        == 400
+    )
+    assert (
+        client.post("/login", data={"login": "an@example.vn", "password": NEW}).status_code == 302
+    )
     again = app.test_client().post(link, data={"new_password": "lại một mật khẩu khác dài"})
     assert again.status_code == 400
-    assert "không còn hiệu lực" in again.get_data(as_text=True) or "đã được dùng" in again.get_data(as_text=True)
+    assert "không còn hiệu lực" in again.get_data(as_text=True) or "đã được dùng" in again.get_data(
+        as_text=True
+    )
     assert app.test_client().get(link).status_code == 400
 
 
@@ -71,7 +80,9 @@ def test_expired_and_superseded_links_fail(app, make_user, outbox):
     first, second = link_from(outbox[0]), link_from(outbox[1])
     assert app.test_client().post(first, data={"new_password": NEW}).status_code == 400
     with app.app_context():
-        db.session.execute(update(PasswordResetToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.execute(
+            update(PasswordResetToken).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
     assert app.test_client().post(second, data={"new_password": NEW}).status_code == 400
     assert app.test_client().get("/reset-password/not-a-token").status_code == 400

@@ -20,8 +20,16 @@ def make_spec(n: int, lessons: int) -> CourseSpec:
     }
     half = lessons // 2
     return CourseSpec(
-        module=f"m{n}", path=Path("."), slug=f"khoa-{n}", title=f"Khóa {n}", summary="Tóm tắt",
-        topic="branding", audience="", estimated_hours=1, version="1", language="vi",
+        module=f"m{n}",
+        path=Path("."),
+        slug=f"khoa-{n}",
+        title=f"Khóa {n}",
+        summary="Tóm tắt",
+        topic="branding",
+        audience="",
+        estimated_hours=1,
+        version="1",
+        language="vi",
         published=True,
         sections=[
             SectionSpec("Phần 1", list(lesson_specs)[:half], []),
@@ -50,22 +58,35 @@ def add_quizzes(course, per_course: int, everyone: list[int]) -> None:
         db.session.add(question)
         db.session.flush()
     for k in range(per_course):
-        quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.key == f"kt-{k}"))
+        quiz = db.session.scalar(
+            select(Quiz).where(Quiz.course_id == course.id, Quiz.key == f"kt-{k}")
+        )
         if quiz is None:
-            quiz = Quiz(course_id=course.id, key=f"kt-{k}", title=f"Kiểm tra {k}", items=[{"question": "q"}])
+            quiz = Quiz(
+                course_id=course.id, key=f"kt-{k}", title=f"Kiểm tra {k}", items=[{"question": "q"}]
+            )
             db.session.add(quiz)
         quiz.section_id = course.sections[0].id
         quiz.position = k
         quiz.archived = False
         db.session.flush()
-        have = set(db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.quiz_id == quiz.id)))
+        have = set(
+            db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.quiz_id == quiz.id))
+        )
         for uid in everyone:
             if uid not in have:
-                db.session.add(QuizAttempt(
-                    quiz_id=quiz.id, user_id=uid, number=1, state="submitted",
-                    layout=[{"qid": question.id, "order": ["a", "b"], "tokens": None}],
-                    score=100.0, passed=True, result={},
-                ))
+                db.session.add(
+                    QuizAttempt(
+                        quiz_id=quiz.id,
+                        user_id=uid,
+                        number=1,
+                        state="submitted",
+                        layout=[{"qid": question.id, "order": ["a", "b"], "tokens": None}],
+                        score=100.0,
+                        passed=True,
+                        result={},
+                    )
+                )
     db.session.commit()
 
 

@@ -125,7 +125,9 @@ def test_full_course_completion_through_the_api(app, api, quiz_course, learner):
         assert result.status_code == 200
         assert result.json["score"] == 100 and result.json["passed"] is True
         again = api.post(f"/attempts/{body['attempt_id']}/submission", json={"answers": {}})
-        assert again.json["score"] == 100 and again.json["submitted_at"] == result.json["submitted_at"]
+        assert (
+            again.json["score"] == 100 and again.json["submitted_at"] == result.json["submitted_at"]
+        )
     progress = api.get("/me/progress").json["courses"][0]
     assert progress["quizzes_passed"] == 2 and progress["percent"] == 100
     assert progress["completed_at"] is not None
@@ -164,13 +166,15 @@ def test_full_course_completion_through_the_web(app, learner, learner_client, qu
         saved = client.post(f"/attempts/{attempt_id}/save", data=form_data(answers, 0))
         assert saved.status_code == 303
         reloaded = client.get(attempt_url).get_data(as_text=True)
-        assert 'checked' in reloaded or "selected" in reloaded
+        assert "checked" in reloaded or "selected" in reloaded
         submitted = client.post(f"/attempts/{attempt_id}/submit", data=form_data(answers, 1))
         assert submitted.status_code == 303 and submitted.headers["Location"].endswith("/review")
         review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
         assert "Điểm của bạn: 100" in review
         # Back button: the stale form is refused politely and nothing changes.
-        stale = client.post(f"/attempts/{attempt_id}/submit", data=form_data({}, 0), follow_redirects=True)
+        stale = client.post(
+            f"/attempts/{attempt_id}/submit", data=form_data({}, 0), follow_redirects=True
+        )
         assert "Bài làm này đã được nộp trước đó" in stale.get_data(as_text=True)
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Tải chứng nhận (PDF)" in dashboard
@@ -198,10 +202,13 @@ def test_attempt_keeps_its_questions_and_saved_answers(app, api, quiz_course):
     some = dict(list(answers.items())[:2])
     assert api.put(f"/attempts/{attempt_id}/answers", json={"answers": some}).status_code == 200
     reloaded = api.get(f"/attempts/{attempt_id}").json
+
     def norm(value):
         return sorted(value) if isinstance(value, list) else value
 
-    saved = {str(q["id"]): norm(q["saved"]) for q in reloaded["questions"] if q["saved"] is not None}
+    saved = {
+        str(q["id"]): norm(q["saved"]) for q in reloaded["questions"] if q["saved"] is not None
+    }
     assert saved == {k: norm(v) for k, v in some.items()}
     single = [q for q in reloaded["questions"] if q["type"] in ("single", "multi")]
     for q in single:
@@ -360,16 +367,23 @@ def test_other_learners_cannot_touch_an_attempt_or_certificate(
     assert intruder.get(f"/attempts/{attempt_id}/review").status_code == 404
     assert intruder.post(f"/attempts/{attempt_id}/save", data={}).status_code == 404
     assert intruder.post(f"/attempts/{attempt_id}/submit", data={}).status_code == 404
-    token = app.test_client().post(
-        "/api/v1/auth/token", json={"login": "b@example.vn", "password": PASSWORD}
-    ).json["token"]
+    token = (
+        app.test_client()
+        .post("/api/v1/auth/token", json={"login": "b@example.vn", "password": PASSWORD})
+        .json["token"]
+    )
     headers = {"Authorization": f"Bearer {token}"}
     other = app.test_client()
     assert other.get(f"/api/v1/attempts/{attempt_id}", headers=headers).status_code == 404
-    assert other.put(
-        f"/api/v1/attempts/{attempt_id}/answers", json={"answers": {}}, headers=headers
-    ).status_code == 404
-    assert other.post(f"/api/v1/attempts/{attempt_id}/submission", headers=headers).status_code == 404
+    assert (
+        other.put(
+            f"/api/v1/attempts/{attempt_id}/answers", json={"answers": {}}, headers=headers
+        ).status_code
+        == 404
+    )
+    assert (
+        other.post(f"/api/v1/attempts/{attempt_id}/submission", headers=headers).status_code == 404
+    )
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         assert attempt.state == "open"
@@ -395,16 +409,25 @@ def test_admin_revokes_with_a_reason(app, api, quiz_course, admin_client, learne
     enrol_and_read(api, app)
     for key in ("kiem-tra-nhanh", "cuoi-khoa"):
         attempt_id = api.post(f"/quizzes/{quiz_course[key]}/attempts").json["attempt_id"]
-        api.post(f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)})
+        api.post(
+            f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)}
+        )
     code = api.get("/me/progress").json["courses"][0]["certificate_code"]
-    assert learner_client.post(f"/admin/certificates/{code}/revoke", data={"reason": "x"}).status_code == 403
+    assert (
+        learner_client.post(f"/admin/certificates/{code}/revoke", data={"reason": "x"}).status_code
+        == 403
+    )
     listing = admin_client.get("/admin/certificates", query_string={"q": code})
     assert code in listing.get_data(as_text=True)
-    empty = admin_client.post(f"/admin/certificates/{code}/revoke", data={"reason": "  "}, follow_redirects=True)
+    empty = admin_client.post(
+        f"/admin/certificates/{code}/revoke", data={"reason": "  "}, follow_redirects=True
+    )
     assert "Vui lòng nêu lý do thu hồi." in empty.get_data(as_text=True)
     assert api.get(f"/certificates/{code}").json["valid"] is True
     ok = admin_client.post(
-        f"/admin/certificates/{code}/revoke", data={"reason": "Gian lận khi làm bài"}, follow_redirects=True
+        f"/admin/certificates/{code}/revoke",
+        data={"reason": "Gian lận khi làm bài"},
+        follow_redirects=True,
     )
     assert "Đã thu hồi chứng nhận." in ok.get_data(as_text=True)
     public = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
@@ -414,9 +437,14 @@ def test_admin_revokes_with_a_reason(app, api, quiz_course, admin_client, learne
     from elearn.auth.models import AuditEvent
 
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.event == "certificate.revoked")
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.event == "certificate.revoked")
+            )
+            == 1
+        )
 
 
 def test_verify_page_unknown_code_and_english(client, quiz_course):
@@ -429,8 +457,11 @@ def test_verify_page_unknown_code_and_english(client, quiz_course):
     assert "No certificate has this code" in english
 
 
-def test_concurrent_submissions_and_completions_count_once(app, make_user, auth_client, quiz_course):
-    """20 threads submit one attempt, 20 complete the last lesson: 1 grade, 1 completion, 1 certificate."""
+def test_concurrent_submissions_and_completions_count_once(
+    app, make_user, auth_client, quiz_course
+):
+    """20 threads submit one attempt, 20 complete the last lesson: 1 grade, 1 completion,
+    1 certificate."""
     user = make_user()
     client = auth_client(user)
     client.post(f"/courses/{SLUG}/enroll")
@@ -472,8 +503,11 @@ def test_concurrent_submissions_and_completions_count_once(app, make_user, auth_
     assert statuses == [302] * 20
     with app.app_context():
         submitted = db.session.scalar(
-            select(func.count()).select_from(QuizAttempt).where(
-                QuizAttempt.quiz_id == quiz_course["kiem-tra-nhanh"], QuizAttempt.state == "submitted"
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(
+                QuizAttempt.quiz_id == quiz_course["kiem-tra-nhanh"],
+                QuizAttempt.state == "submitted",
             )
         )
         assert submitted == 1
@@ -488,9 +522,11 @@ def test_api_concurrent_submission_returns_one_result(app, api, quiz_course, lea
     enrol_and_read(api, app)
     attempt_id = api.post(f"/quizzes/{quiz_course['kiem-tra-nhanh']}/attempts").json["attempt_id"]
     answers = right_answers(app, attempt_id)
-    token = app.test_client().post(
-        "/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD}
-    ).json["token"]
+    token = (
+        app.test_client()
+        .post("/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD})
+        .json["token"]
+    )
     barrier = threading.Barrier(20)
     results: list[tuple[int, object]] = []
 
@@ -512,9 +548,14 @@ def test_api_concurrent_submission_returns_one_result(app, api, quiz_course, lea
     assert all(status in (200, 409) for status, _ in results), results
     assert {score for status, score in results if status == 200} == {100}
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).select_from(QuizAttempt).where(QuizAttempt.state == "submitted")
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(QuizAttempt)
+                .where(QuizAttempt.state == "submitted")
+            )
+            == 1
+        )
 
 
 def test_close_expired_command_grades_abandoned_attempts(app, api, quiz_course, runner):
@@ -524,7 +565,8 @@ def test_close_expired_command_grades_abandoned_attempts(app, api, quiz_course, 
     assert "0 expired" in runner.invoke(args=["quizzes", "close-expired"]).output
     with app.app_context():
         db.session.execute(
-            update(QuizAttempt).where(QuizAttempt.id == attempt_id)
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt_id)
             .values(deadline=utcnow() - timedelta(hours=2))
         )
         db.session.commit()
@@ -575,9 +617,7 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
             checks = [spec.quizzes[k] for k in section.quizzes if spec.quizzes[k] is not final]
             assert checks, f"{spec.slug}: a check per section"
             for check in checks:
-                size = sum(
-                    categories[i["category"]] if "category" in i else 1 for i in check.items
-                )
+                size = sum(categories[i["category"]] if "category" in i else 1 for i in check.items)
                 assert 4 <= size <= 6, (spec.slug, check.key, size)
         assert all(q.text.strip() for q in spec.questions)
     assert types == {"single", "multi", "truefalse", "short", "numeric", "matching"}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -20,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_regions_counts_codes_and_idempotent_load(app_ctx):
     def count(kinds):
-        return db.session.scalar(select(func.count()).select_from(Region).where(Region.kind.in_(kinds)))
+        return db.session.scalar(
+            select(func.count()).select_from(Region).where(Region.kind.in_(kinds))
+        )
 
     assert count(["province", "city"]) == 34
     assert count(["commune", "ward", "special_zone"]) == 3321
@@ -52,6 +53,7 @@ def test_vietnamese_catalogue_is_complete_and_compiled():
     assert untranslated == []
     with (ROOT / "elearn/translations/vi/LC_MESSAGES/messages.mo").open("rb") as fh:
         compiled = read_mo(fh)
+
     def as_dict(messages):
         return {
             (m.id if isinstance(m.id, str) else tuple(m.id)): (
@@ -70,8 +72,9 @@ def test_template_is_up_to_date_with_the_code():
     method_map = [("elearn/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords={"_": None, "_l": None, "gettext": None,
-                                                     "lazy_gettext": None, "ngettext": (1, 2)}
+        str(ROOT),
+        method_map=method_map,
+        keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)},
     ):
         found.add(message if isinstance(message, str) else message[0])
     with (ROOT / "elearn/translations/messages.pot").open("rb") as fh:
@@ -84,8 +87,7 @@ def test_migrations_build_the_models_schema_with_constraints(app_ctx):
     tables = set(inspector.get_table_names())
     assert set(db.metadata.tables) <= tables
     uniques = {
-        tuple(c["column_names"])
-        for c in inspector.get_unique_constraints("lesson_completions")
+        tuple(c["column_names"]) for c in inspector.get_unique_constraints("lesson_completions")
     } | {
         tuple(i["column_names"]) for i in inspector.get_indexes("lesson_completions") if i["unique"]
     }
@@ -127,7 +129,9 @@ def test_migrations_round_trip_keeps_rows(tmp_path, monkeypatch, scratch_databas
     app = create_app({"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_database_url})
     with app.app_context():
         upgrade()
-        assert {"users", "quiz_attempts", "certificates"} <= set(inspect(db.engine).get_table_names())
+        assert {"users", "quiz_attempts", "certificates"} <= set(
+            inspect(db.engine).get_table_names()
+        )
         sync_from_dir(ROOT / "tests" / "fixtures" / "courses")
         lessons = db.session.execute(text("SELECT count(*) FROM lessons")).scalar()
         db.session.remove()

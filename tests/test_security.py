@@ -1,4 +1,4 @@
-"""Security bar: route x role matrix (S14), CSRF (S17), headers (S22), errors (S23), cookies (S13)."""
+"""Security bar: role matrix (S14), CSRF (S17), headers (S22), errors (S23), cookies (S13)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,9 @@ def _is_course_tool(app, endpoint):
 
 def test_every_route_is_classified(app):
     for endpoint, _method, _url in _routes(app):
-        assert endpoint in ACCESS or _is_course_tool(app, endpoint), f"classify {endpoint} in ACCESS"
+        assert endpoint in ACCESS or _is_course_tool(app, endpoint), (
+            f"classify {endpoint} in ACCESS"
+        )
 
 
 @pytest.mark.parametrize("role", ["anonymous", "learner", "trainer", "admin"])
@@ -156,7 +158,9 @@ def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
         db.create_all()
         from elearn.auth.services import Profile, register_user
 
-        register_user("an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False)
+        register_user(
+            "an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False
+        )
     page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
@@ -219,7 +223,7 @@ def test_no_get_route_writes_to_the_database(app, learner, auth_client, courses,
     client.post("/courses/thuong-mai-dien-tu/enroll")
     client.get("/dashboard")  # a first touch of the session may be written; then no more
     with count_queries() as statements:
-        for endpoint, method, url in _routes(app):
+        for _endpoint, method, url in _routes(app):
             if method == "GET":
                 client.get(url).close()
     writes = [

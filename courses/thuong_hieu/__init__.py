@@ -6,9 +6,7 @@ from flask import Blueprint, render_template, request
 
 from . import tools
 
-blueprint = Blueprint(
-    "thuong_hieu", __name__, template_folder="templates", static_folder="static"
-)
+blueprint = Blueprint("thuong_hieu", __name__, template_folder="templates", static_folder="static")
 
 TOOLS = [("label_checklist", "Danh sách kiểm tra nhãn sản phẩm")]
 

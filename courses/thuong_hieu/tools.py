@@ -19,8 +19,8 @@ Mô-đun này không phụ thuộc Flask để có thể kiểm thử riêng.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 __all__ = [
     "BAT_BUOC",

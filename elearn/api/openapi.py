@@ -29,7 +29,7 @@ def openapi_document(server: str) -> dict[str, Any]:
             "description": (
                 "JSON API of the OCOP e-learning platform. Get a token from "
                 "POST /auth/token and send it as 'Authorization: Bearer <token>'. "
-                "Errors are {\"error\": {\"code\", \"message\"}} with a 4xx status."
+                'Errors are {"error": {"code", "message"}} with a 4xx status.'
             ),
         },
         "servers": [{"url": f"{server}/api/v1"}],
@@ -139,7 +139,14 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "id": {"type": "integer"},
                         "type": {
                             "type": "string",
-                            "enum": ["single", "multi", "truefalse", "short", "numeric", "matching"],
+                            "enum": [
+                                "single",
+                                "multi",
+                                "truefalse",
+                                "short",
+                                "numeric",
+                                "matching",
+                            ],
                         },
                         "text": {"type": "string"},
                         "html": {"type": "string"},

@@ -11,9 +11,9 @@ from elearn.api.openapi import openapi_document
 from elearn.auth import services as auth_services
 from elearn.auth.sessions import client_ip
 from elearn.catalog import services as catalog
+from elearn.certificates import services as certificate_services
 from elearn.errors import ServiceError, ValidationFailed
 from elearn.extensions import db, limiter
-from elearn.certificates import services as certificate_services
 from elearn.learn import services as learn
 from elearn.quiz import services as quiz_services
 from elearn.quiz.queries import course_quizzes
@@ -54,7 +54,9 @@ def token():
 @bp.get("/courses")
 def courses():
     """Published courses."""
-    rows = db.session.execute(catalog.catalogue_query(request.args.get("topic"), request.args.get("q")))
+    rows = db.session.execute(
+        catalog.catalogue_query(request.args.get("topic"), request.args.get("q"))
+    )
     return {
         "courses": [
             {
@@ -91,7 +93,12 @@ def course(slug: str):
             {
                 "title": section.title,
                 "lessons": [
-                    {"id": lesson.id, "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes}
+                    {
+                        "id": lesson.id,
+                        "slug": lesson.slug,
+                        "title": lesson.title,
+                        "minutes": lesson.minutes,
+                    }
                     for lesson in section.lessons
                 ],
                 "quizzes": [
@@ -247,7 +254,10 @@ def start_attempt(quiz_id: int):
     before = quiz_services.attempt_count(user.id, quiz.id)
     attempt = quiz_services.start_attempt(user.id, quiz)
     created = quiz_services.attempt_count(user.id, quiz.id) > before
-    body = _attempt_json(attempt) | {"version": attempt.version, "questions": _questions_json(attempt)}
+    body = _attempt_json(attempt) | {
+        "version": attempt.version,
+        "questions": _questions_json(attempt),
+    }
     return body, 201 if created else 200
 
 
@@ -269,7 +279,10 @@ def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     quiz_services.finalize_if_expired(attempt)
     db.session.commit()
-    return _attempt_json(attempt) | {"version": attempt.version, "questions": _questions_json(attempt)}
+    return _attempt_json(attempt) | {
+        "version": attempt.version,
+        "questions": _questions_json(attempt),
+    }
 
 
 @bp.put("/attempts/<int:attempt_id>/answers")

@@ -57,9 +57,7 @@ def register():
     _region_choices(form)
     status = 200
     if _refreshing():
-        form.validate()  # keeps CSRF checks; errors are not shown on a refresh
-        for field in form:
-            field.errors = []
+        pass  # show the form again with the province's communes; nothing is saved
     elif form.validate_on_submit():
         try:
             user = services.register_user(
@@ -124,9 +122,7 @@ def profile():
     _region_choices(form)
     status = 200
     if _refreshing():
-        form.validate()
-        for field in form:
-            field.errors = []
+        pass  # show the form again with the province's communes; nothing is saved
     elif form.validate_on_submit():
         try:
             services.update_profile(user, _profile_from(form))

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from elearn import audit
 from elearn.auth import throttle
 from elearn.auth.identity import normalize_email, normalize_phone, parse_login
-from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User, UserSession
+from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User
 from elearn.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
-from elearn.auth.sessions import revoke_sessions
+from elearn.auth.sessions import revoke_api_tokens, revoke_sessions
 from elearn.errors import Throttled, ValidationFailed
 from elearn.extensions import db
 from elearn.regions.services import commune_in_province, get_province
@@ -87,8 +87,10 @@ def _login_fields(login: str) -> tuple[str | None, str | None, str | None]:
         return email, None, None if email else _("That e-mail address does not look right.")
     phone = normalize_phone(login)
     if phone is None:
-        return None, None, _(
-            "Enter an e-mail address or a Vietnamese mobile number (for example 0912 345 678)."
+        return (
+            None,
+            None,
+            _("Enter an e-mail address or a Vietnamese mobile number (for example 0912 345 678)."),
         )
     return None, phone, None
 
@@ -193,9 +195,7 @@ def update_profile(user: User, profile: Profile) -> None:
     db.session.commit()
 
 
-def change_password(
-    user: User, current: str, new: str, end_other_sessions: bool = True
-) -> None:
+def change_password(user: User, current: str, new: str, end_other_sessions: bool = True) -> None:
     """Change a password after checking the current one (S4); optionally end other sessions."""
     if not verify_password(user.password_hash, current):
         audit.record("password.change_failed", user.id, user.login_name)
@@ -216,21 +216,10 @@ def change_password(
 
 def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
     """Enable or disable an account; disabling ends its sessions and API tokens at once."""
-    from elearn.auth.models import ApiToken
-
     user.active = active
     if not active:
-        now = utcnow()
-        db.session.execute(
-            update(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        revoke_sessions(user.id)
+        revoke_api_tokens(user.id)
     audit.record("user.activated" if active else "user.deactivated", actor_id, user.login_name)
     db.session.commit()
 
@@ -325,7 +314,7 @@ def reset_token_user(token: str) -> User | None:
 
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password with a reset token: single use; ends every session and API token."""
-    from elearn.auth.models import ApiToken, PasswordResetToken
+    from elearn.auth.models import PasswordResetToken
     from elearn.auth.sessions import token_hash
 
     row = db.session.scalar(
@@ -353,11 +342,7 @@ def reset_password(token: str, new_password: str) -> User:
         raise ValidationFailed(message, {"token": [hint]})
     user.password_hash = hash_password(new_password)
     revoke_sessions(user.id)
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    revoke_api_tokens(user.id)
     audit.record("password.reset", user.id, user.login_name)
     db.session.commit()
     return user

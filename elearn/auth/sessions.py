@@ -118,6 +118,17 @@ def end_session() -> None:
         session["locale"] = locale
 
 
+def revoke_api_tokens(user_id: int) -> None:
+    """End every API token of a user."""
+    from elearn.auth.models import ApiToken
+
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 def revoke_sessions(user_id: int, keep_current: bool = False) -> None:
     """End every session of a user (optionally all but this browser's)."""
     stmt = update(UserSession).where(

@@ -88,6 +88,5 @@ def course_lessons(course_id: int) -> list[Lesson]:
     return list(db.session.scalars(stmt))
 
 
-
 def course_by_id(course_id: int) -> Course | None:
     return db.session.get(Course, course_id)

@@ -39,7 +39,9 @@ def verify(code: str):
     try:
         result = services.verify(code)
     except ServiceError as exc:
-        return render_template("certificates/verify.html", result=None, message=exc.message, code=code), 404
+        return render_template(
+            "certificates/verify.html", result=None, message=exc.message, code=code
+        ), 404
     return render_template("certificates/verify.html", result=result, code=code)
 
 

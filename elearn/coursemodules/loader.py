@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from elearn.coursemodules.render import render_markdown, video_embed_url
-from elearn.quiz.gift import Question, parse_gift
+from elearn.quiz.gift import Problem, Question, parse_gift
 from elearn.text import SLUG_RE
 
 TOPICS = ("ecommerce", "branding", "quality", "ocop-criteria", "management")
@@ -26,16 +26,6 @@ LESSON_KEYS = {"title", "minutes", "video", "video_minutes", "required"}
 def module_url_prefix(slug: str) -> str:
     """Where a module's blueprint (its tools and static files) is served."""
     return f"/courses/{slug}/tools"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -180,7 +170,9 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
                 collector.add(manifest_path, 1, f"'{key}' is required")
             return default
         if not isinstance(value, str) or (required and not value.strip()):
-            collector.add(manifest_path, _key_line(text, key), f"'{key}' must be a non-empty string")
+            collector.add(
+                manifest_path, _key_line(text, key), f"'{key}' must be a non-empty string"
+            )
             return default
         return value.strip()
 
@@ -211,7 +203,9 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
         hours = 0
     published = data.get("published", True)
     if not isinstance(published, bool):
-        collector.add(manifest_path, _key_line(text, "published"), "'published' must be true or false")
+        collector.add(
+            manifest_path, _key_line(text, "published"), "'published' must be true or false"
+        )
         published = True
     quizzes = data.get("quizzes", {})
     if not isinstance(quizzes, dict):
@@ -236,11 +230,19 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
             sec_title = ""
         lessons = raw.get("lessons", [])
         if not isinstance(lessons, list) or not all(isinstance(s, str) for s in lessons):
-            collector.add(manifest_path, _key_line(text, "lessons", line), "'lessons' must be a list of lesson slugs")
+            collector.add(
+                manifest_path,
+                _key_line(text, "lessons", line),
+                "'lessons' must be a list of lesson slugs",
+            )
             lessons = []
         quiz_keys = raw.get("quizzes", [])
         if not isinstance(quiz_keys, list) or not all(isinstance(s, str) for s in quiz_keys):
-            collector.add(manifest_path, _key_line(text, "quizzes", line), "'quizzes' must be a list of quiz keys")
+            collector.add(
+                manifest_path,
+                _key_line(text, "quizzes", line),
+                "'quizzes' must be a list of quiz keys",
+            )
             quiz_keys = []
         for key in quiz_keys:
             if key not in quizzes:
@@ -263,10 +265,16 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
     lesson_specs: dict[str, LessonSpec] = {}
     for lesson_slug, line in listed.items():
         if lesson_slug not in files:
-            collector.add(manifest_path, line, f"lesson '{lesson_slug}' has no file lessons/{lesson_slug}.md")
+            collector.add(
+                manifest_path, line, f"lesson '{lesson_slug}' has no file lessons/{lesson_slug}.md"
+            )
     for stem, file in sorted(files.items()):
         if not SLUG_RE.match(stem):
-            collector.add(file, 1, "lesson file name must be lower-case letters, digits and - (it is the slug)")
+            collector.add(
+                file,
+                1,
+                "lesson file name must be lower-case letters, digits and - (it is the slug)",
+            )
             continue
         if stem not in listed:
             collector.add(file, 1, f"lesson '{stem}' is not listed in any section of course.toml")
@@ -299,7 +307,9 @@ def load_module(path: Path, collector: _Collector) -> CourseSpec | None:
     )
 
 
-def load_lesson(file: Path, slug: str, static_base: str, collector: _Collector) -> LessonSpec | None:
+def load_lesson(
+    file: Path, slug: str, static_base: str, collector: _Collector
+) -> LessonSpec | None:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -336,11 +346,15 @@ def load_lesson(file: Path, slug: str, static_base: str, collector: _Collector) 
         collector.add(file, line_of(key), f"unknown front matter key '{key}'")
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        collector.add(file, line_of("title") if "title" in meta else 1, "front matter needs a 'title'")
+        collector.add(
+            file, line_of("title") if "title" in meta else 1, "front matter needs a 'title'"
+        )
     minutes = meta.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
         collector.add(
-            file, line_of("minutes") if "minutes" in meta else 1, "'minutes' must be a whole number from 1 to 240"
+            file,
+            line_of("minutes") if "minutes" in meta else 1,
+            "'minutes' must be a whole number from 1 to 240",
         )
     required = meta.get("required", True)
     if not isinstance(required, bool):
@@ -350,9 +364,13 @@ def load_lesson(file: Path, slug: str, static_base: str, collector: _Collector) 
         collector.add(file, line_of("video"), "'video' must be an https YouTube or Vimeo link")
     video_minutes = meta.get("video_minutes")
     if video_minutes is not None and (
-        not isinstance(video_minutes, int) or isinstance(video_minutes, bool) or not 1 <= video_minutes <= 600
+        not isinstance(video_minutes, int)
+        or isinstance(video_minutes, bool)
+        or not 1 <= video_minutes <= 600
     ):
-        collector.add(file, line_of("video_minutes"), "'video_minutes' must be a whole number of minutes")
+        collector.add(
+            file, line_of("video_minutes"), "'video_minutes' must be a whole number of minutes"
+        )
     if not body.strip():
         collector.add(file, body_offset, "lesson has no content")
     if len(collector.problems) > before:
@@ -386,7 +404,9 @@ def load_questions(path: Path, collector: _Collector) -> list[Question]:
                 collector.add(file, question.line, f"question '{question.name}' has no $CATEGORY")
             if question.name in seen:
                 collector.add(
-                    file, question.line, f"question name '{question.name}' is also used in {seen[question.name]}"
+                    file,
+                    question.line,
+                    f"question name '{question.name}' is also used in {seen[question.name]}",
                 )
                 continue
             seen[question.name] = collector.rel(file)
@@ -421,13 +441,26 @@ def load_quizzes(
             collector.add(manifest, line, f"quiz '{key}' must be a table")
             continue
         if not SLUG_RE.match(key):
-            collector.add(manifest, line, f"quiz key '{key}' must be lower-case letters, digits and -")
+            collector.add(
+                manifest, line, f"quiz key '{key}' must be lower-case letters, digits and -"
+            )
         if listed.count(key) != 1:
             collector.add(manifest, line, f"quiz '{key}' must be listed in exactly one section")
         for unknown in sorted(set(table) - QUIZ_KEYS):
-            collector.add(manifest, _key_line(text, unknown, line), f"unknown quiz setting '{unknown}'")
+            collector.add(
+                manifest, _key_line(text, unknown, line), f"unknown quiz setting '{unknown}'"
+            )
 
-        def setting(name: str, kind: type, default: Any, check=None, message: str = "") -> Any:
+        def setting(
+            name: str,
+            kind: type,
+            default: Any,
+            check=None,
+            message: str = "",
+            table: dict = table,
+            line: int = line,
+            key: str = key,
+        ) -> Any:
             value = table.get(name, default)
             ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
             if not ok or (check is not None and not check(value)):
@@ -435,21 +468,49 @@ def load_quizzes(
                 return default
             return value
 
-        title = setting("title", str, "", lambda v: bool(v.strip()), "'title' must be a non-empty string")
+        title = setting(
+            "title", str, "", lambda v: bool(v.strip()), "'title' must be a non-empty string"
+        )
         spec = QuizSpec(
             key=key,
             title=title.strip(),
-            pass_mark=setting("pass_mark", int, 70, lambda v: 0 <= v <= 100, "'pass_mark' must be 0-100"),
-            max_attempts=setting("max_attempts", int, 0, lambda v: 0 <= v <= 100,
-                                 "'max_attempts' must be 0 (unlimited) to 100"),
-            time_limit_minutes=setting("time_limit_minutes", int, 0, lambda v: 0 <= v <= 600,
-                                       "'time_limit_minutes' must be 0 (none) to 600"),
-            shuffle_questions=setting("shuffle_questions", bool, False, None, "'shuffle_questions' must be true or false"),
-            shuffle_options=setting("shuffle_options", bool, False, None, "'shuffle_options' must be true or false"),
-            grading=setting("grading", str, "highest", lambda v: v in ("highest", "last"),
-                            "'grading' must be highest or last"),
-            review=setting("review", str, "full", lambda v: v in ("score", "correctness", "full"),
-                           "'review' must be score, correctness or full"),
+            pass_mark=setting(
+                "pass_mark", int, 70, lambda v: 0 <= v <= 100, "'pass_mark' must be 0-100"
+            ),
+            max_attempts=setting(
+                "max_attempts",
+                int,
+                0,
+                lambda v: 0 <= v <= 100,
+                "'max_attempts' must be 0 (unlimited) to 100",
+            ),
+            time_limit_minutes=setting(
+                "time_limit_minutes",
+                int,
+                0,
+                lambda v: 0 <= v <= 600,
+                "'time_limit_minutes' must be 0 (none) to 600",
+            ),
+            shuffle_questions=setting(
+                "shuffle_questions", bool, False, None, "'shuffle_questions' must be true or false"
+            ),
+            shuffle_options=setting(
+                "shuffle_options", bool, False, None, "'shuffle_options' must be true or false"
+            ),
+            grading=setting(
+                "grading",
+                str,
+                "highest",
+                lambda v: v in ("highest", "last"),
+                "'grading' must be highest or last",
+            ),
+            review=setting(
+                "review",
+                str,
+                "full",
+                lambda v: v in ("score", "correctness", "full"),
+                "'review' must be score, correctness or full",
+            ),
             required=setting("required", bool, True, None, "'required' must be true or false"),
             items=[],
         )
@@ -463,26 +524,39 @@ def load_quizzes(
                 collector.add(manifest, items_line, f"quiz '{key}': each item must be a table")
             elif set(item) == {"question"}:
                 if item["question"] not in by_name:
-                    collector.add(manifest, items_line, f"quiz '{key}': no question named '{item['question']}'")
+                    collector.add(
+                        manifest,
+                        items_line,
+                        f"quiz '{key}': no question named '{item['question']}'",
+                    )
                 else:
                     spec.items.append(dict(item))
             elif set(item) in ({"category"}, {"category", "draw"}):
                 available = per_category.get(item["category"], 0)
                 draw = item.get("draw")
                 if available == 0:
-                    collector.add(manifest, items_line, f"quiz '{key}': category '{item['category']}' has no questions")
+                    collector.add(
+                        manifest,
+                        items_line,
+                        f"quiz '{key}': category '{item['category']}' has no questions",
+                    )
                 elif draw is not None and (
-                    not isinstance(draw, int) or isinstance(draw, bool) or not 1 <= draw <= available
+                    not isinstance(draw, int)
+                    or isinstance(draw, bool)
+                    or not 1 <= draw <= available
                 ):
                     collector.add(
-                        manifest, items_line,
-                        f"quiz '{key}': 'draw' must be 1-{available} (questions in '{item['category']}')",
+                        manifest,
+                        items_line,
+                        f"quiz '{key}': 'draw' must be 1-{available} "
+                        f"(questions in '{item['category']}')",
                     )
                 else:
                     spec.items.append(dict(item))
             else:
                 collector.add(
-                    manifest, items_line,
+                    manifest,
+                    items_line,
                     f"quiz '{key}': an item is {{question = name}} or {{category = c[, draw = n]}}",
                 )
         specs[key] = spec

@@ -49,7 +49,7 @@ def _rewrite_static(tokens: list, base: str) -> None:
         for attr in ("src", "href"):
             value = token.attrGet(attr)
             if isinstance(value, str) and value.startswith("static/"):
-                token.attrSet(attr, base + value[len("static/"):])
+                token.attrSet(attr, base + value[len("static/") :])
 
 
 def sanitize_html(html: str) -> str:

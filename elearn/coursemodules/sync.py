@@ -151,7 +151,8 @@ def _sync_course(course: Course, spec: CourseSpec, report: SyncReport) -> None:
 def _sync_questions(course: Course, spec: CourseSpec, report: SyncReport) -> None:
     """Questions keep their identity by name; removed ones are archived."""
     existing = {
-        q.name: q for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
+        q.name: q
+        for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
     }
     seen = set()
     for position, parsed in enumerate(spec.questions):
@@ -175,7 +176,9 @@ def _sync_questions(course: Course, spec: CourseSpec, report: SyncReport) -> Non
 def _sync_quizzes(
     course: Course, spec: CourseSpec, section_ids: dict[int, int], report: SyncReport
 ) -> None:
-    existing = {q.key: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+    existing = {
+        q.key: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))
+    }
     position = 0
     seen = set()
     for index, section_spec in enumerate(spec.sections, start=1):

@@ -486,8 +486,7 @@ class _Parser:
             return
         self.problem(
             block.line_at(first),
-            "unknown question type: answers must start with '=' or '~', "
-            "or be T/F or a #number",
+            "unknown question type: answers must start with '=' or '~', or be T/F or a #number",
         )
 
     def _parts(self, block: _Block, start: int, end: int) -> list[_Answer]:

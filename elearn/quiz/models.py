@@ -29,9 +29,7 @@ class Question(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(
-        ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     #: The GIFT ::name::, the question's identity across syncs.
     name: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(120), index=True)
@@ -55,9 +53,7 @@ class Quiz(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(
-        ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int | None] = mapped_column(
         ForeignKey("sections.id", ondelete="SET NULL"), index=True, default=None
     )

@@ -63,7 +63,9 @@ def passed_quiz_ids(user_id: int, quizzes: list[Quiz]) -> set[int]:
 
 def certificate_for(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id)
+        select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.course_id == course_id
+        )
     )
 
 

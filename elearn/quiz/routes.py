@@ -114,7 +114,12 @@ def save(attempt_id: int):
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not EmptyForm().validate_on_submit():
         if wants_json:
-            return {"error": {"code": "csrf", "message": _("Your form expired. Please reload the page.")}}, 400
+            return {
+                "error": {
+                    "code": "csrf",
+                    "message": _("Your form expired. Please reload the page."),
+                }
+            }, 400
         abort(400)
     try:
         version = services.save_answers(attempt, _answers_from_form(attempt), _version())

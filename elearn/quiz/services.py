@@ -119,9 +119,9 @@ def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
             # Per-attempt random ids: "a" must not tell anyone it was the author's first option.
             tokens = {}
             for option_id in order:
-                token = "%06x" % rng.getrandbits(24)
+                token = f"{rng.getrandbits(24):06x}"
                 while token in tokens.values():
-                    token = "%06x" % rng.getrandbits(24)
+                    token = f"{rng.getrandbits(24):06x}"
                 tokens[option_id] = token
         layout.append({"qid": question.id, "order": order, "tokens": tokens})
     return layout
@@ -254,7 +254,9 @@ def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
 def saved_responses(attempt_id: int) -> dict[int, Any]:
     return {
         a.question_id: a.response
-        for a in db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+        for a in db.session.scalars(
+            select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
+        )
     }
 
 
@@ -354,7 +356,9 @@ def _apply_answers(attempt: QuizAttempt, answers: dict[Any, Any], now: datetime)
         except (TypeError, ValueError):
             qid = -1
         if qid not in questions:
-            raise ValidationFailed(_("An answer was sent for a question that is not in this attempt."))
+            raise ValidationFailed(
+                _("An answer was sent for a question that is not in this attempt.")
+            )
         cleaned[qid] = normalize_response(questions[qid], raw)
     for qid, response in cleaned.items():
         _upsert_answer(attempt.id, qid, response, now)
@@ -363,8 +367,10 @@ def _apply_answers(attempt: QuizAttempt, answers: dict[Any, Any], now: datetime)
 def _check_version(attempt: QuizAttempt, version: int | None) -> None:
     if version is not None and version != attempt.version:
         raise Conflict(
-            _("This page is out of date (the answers were changed in another window). "
-              "Reload it to see the saved answers.")
+            _(
+                "This page is out of date (the answers were changed in another window). "
+                "Reload it to see the saved answers."
+            )
         )
 
 
@@ -376,9 +382,7 @@ def _bump_version(attempt: QuizAttempt) -> None:
     )
 
 
-def save_answers(
-    attempt: QuizAttempt, answers: dict[Any, Any], version: int | None = None
-) -> int:
+def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | None = None) -> int:
     """Save progress (all-or-nothing); refused once submitted, past the deadline or stale.
 
     Returns the attempt's new version number.
@@ -544,8 +548,11 @@ def quiz_summary(user_id: int, quiz: Quiz) -> dict[str, Any]:
 
 
 def attempt_count(user_id: int, quiz_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
         )
-    ) or 0
+        or 0
+    )

@@ -1,4 +1,4 @@
-"""A real browser (Debian's chromium via Playwright): register by phone, enrol, learn, see progress."""
+"""A real browser (Debian's chromium via Playwright): register, learn, pass, verify."""
 
 from __future__ import annotations
 
@@ -116,7 +116,9 @@ def test_learner_passes_the_course_and_verifies_the_certificate(app, live_server
 
     from elearn.quiz.models import Quiz
 
-    make_user(email="lan@example.vn", password="trồng chè shan tuyết ở Mộc Châu", full_name="Hà Thị Lan")
+    make_user(
+        email="lan@example.vn", password="trồng chè shan tuyết ở Mộc Châu", full_name="Hà Thị Lan"
+    )
     page.goto(f"{live_server}/login")
     page.fill("#login", "lan@example.vn")
     page.fill("#password", "trồng chè shan tuyết ở Mộc Châu")
@@ -136,7 +138,10 @@ def test_learner_passes_the_course_and_verifies_the_certificate(app, live_server
         keys = [
             q.key
             for q in db.session.scalars(
-                select(Quiz).join(Course).where(Course.slug == "thuong-mai-dien-tu").order_by(Quiz.position)
+                select(Quiz)
+                .join(Course)
+                .where(Course.slug == "thuong-mai-dien-tu")
+                .order_by(Quiz.position)
             )
         ]
     for key in keys:

@@ -7,30 +7,18 @@ fixture (a test client of the whole app) from tests/conftest.py.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.courses.tools_loader import load_tools
+
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS_PATH = ROOT / "courses" / "chat_luong" / "tools.py"
 URL = "/courses/quan-ly-san-xuat-chat-luong/tools/tu-cham-diem"
 
 
-def _load_tools():
-    name = "_chat_luong_tools_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TOOLS_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
-
-
-tools = _load_tools()
+tools = load_tools("chat_luong")
 
 
 def points_for_total(total) -> dict[str, Decimal]:

@@ -8,30 +8,18 @@ fixture (a test client of the whole app) from tests/conftest.py.
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.courses.tools_loader import load_tools
+
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS_PATH = ROOT / "courses" / "thuong_hieu" / "tools.py"
 URL = "/courses/thuong-hieu-cau-chuyen-san-pham/tools/kiem-tra-nhan"
 
 
-def _load_tools():
-    name = "_thuong_hieu_tools_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TOOLS_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
-
-
-tools = _load_tools()
+tools = load_tools("thuong_hieu")
 
 ALL_KEYS = list(tools.ITEMS)
 NON_OCOP_KEYS = [key for key, item in tools.ITEMS.items() if not item.ocop_only]

@@ -11,26 +11,17 @@ Run only the unit tests with::
     python -m pytest tests/courses/test_thuong_mai_dien_tu.py -k "not http"
 """
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.courses.tools_loader import load_tools
+
 TOOLS_PATH = Path(__file__).resolve().parents[2] / "courses" / "thuong_mai_dien_tu" / "tools.py"
 
 
-def _load_tools():
-    name = "_thuong_mai_dien_tu_tools_under_test"
-    spec = importlib.util.spec_from_file_location(name, TOOLS_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-tools = _load_tools()
+tools = load_tools("thuong_mai_dien_tu")
 calc = tools.calculate_selling_price
 PriceInputError = tools.PriceInputError
 

@@ -135,13 +135,7 @@ def test_short_answer_with_weights_and_feedback():
 
 def test_ignore_diacritics_directive_skips_blank_lines():
     text = (
-        "::a::Q1 {=x}\n"
-        "\n"
-        "// elearn: ignore-diacritics\n"
-        "\n"
-        "::b::Q2 {=thương hiệu}\n"
-        "\n"
-        "::c::Q3 {=y}\n"
+        "::a::Q1 {=x}\n\n// elearn: ignore-diacritics\n\n::b::Q2 {=thương hiệu}\n\n::c::Q3 {=y}\n"
     )
     questions, problems = parse_gift(text, "t.gift")
     assert problems == []
@@ -174,15 +168,7 @@ def test_numeric_value_tolerance_range_and_multiple_answers():
 
 
 def test_matching_pairs_and_ids_do_not_reveal_pairing():
-    text = (
-        "::g::Ghép.{\n"
-        "=Zeta -> một\n"
-        "=Alpha -> ba\n"
-        "=Beta -> hai\n"
-        "= -> bốn\n"
-        "####Chung\n"
-        "}"
-    )
+    text = "::g::Ghép.{\n=Zeta -> một\n=Alpha -> ba\n=Beta -> hai\n= -> bốn\n####Chung\n}"
     q = one(text)
     assert q.qtype == "matching"
     assert q.general_feedback == "Chung"
@@ -301,8 +287,10 @@ def test_percent_inside_option_text_is_not_a_weight():
     [
         (
             "::ok::Q {T}\n\n::q::Câu hỏi {\n=a\n~b\n",
-            ["t.gift:3: unclosed '{' (the answer block must end with '}' before the next "
-             "blank line)"],
+            [
+                "t.gift:3: unclosed '{' (the answer block must end with '}' before the next "
+                "blank line)"
+            ],
         ),
         (
             "::ok::Q {T}\n\n::q::Q {=a\n\n~b}\n",
@@ -313,20 +301,31 @@ def test_percent_inside_option_text_is_not_a_weight():
                 "t.gift:5: '}' without a matching '{'",
             ],
         ),
-        ("\n\nCâu không tên {T}\n", ["t.gift:3: question has no name (expected '::name::' at "
-                                     "the start)"]),
-        ("::chưa đóng tên Q {T}", ["t.gift:1: unclosed question name (missing the closing "
-                                   "'::')"]),
+        (
+            "\n\nCâu không tên {T}\n",
+            ["t.gift:3: question has no name (expected '::name::' at the start)"],
+        ),
+        ("::chưa đóng tên Q {T}", ["t.gift:1: unclosed question name (missing the closing '::')"]),
         ("::  ::Q {T}", ["t.gift:1: empty question name"]),
         ("::q::{T}", ["t.gift:1: question has no text"]),
         (
             "::a::Q {T}\n\n::b::Q {T}\n\n::a::Q2 {F}\n",
             ["t.gift:5: duplicate question name 'a' (first defined at line 1)"],
         ),
-        ("::q::Q\n{\nParis\n}", ["t.gift:3: unknown question type: answers must start with '=' "
-                                 "or '~', or be T/F or a #number"]),
-        ("::q::Q {=a ~b\n~c =d}", ["t.gift:1: single choice question has 2 right answers "
-                                   "('='); use ~%n% weights for a multiple-answer question"]),
+        (
+            "::q::Q\n{\nParis\n}",
+            [
+                "t.gift:3: unknown question type: answers must start with '=' "
+                "or '~', or be T/F or a #number"
+            ],
+        ),
+        (
+            "::q::Q {=a ~b\n~c =d}",
+            [
+                "t.gift:1: single choice question has 2 right answers "
+                "('='); use ~%n% weights for a multiple-answer question"
+            ],
+        ),
         ("::q::Q\n{~a\n~b}", ["t.gift:1: single choice question has no right answer ('=')"]),
         (
             "::q::Q\n{\n~%50%a\n~%40%b\n~%-100%c\n}",
@@ -368,12 +367,18 @@ def test_percent_inside_option_text_is_not_a_weight():
             "::q::Ghép {\n=a -> 1#fb\n=b -> 2\n}",
             ["t.gift:2: feedback ('#') is not supported in matching pairs"],
         ),
-        ("::q::Viết một đoạn văn. {}", ["t.gift:1: unsupported question type: essay (empty "
-                                        "answer block '{}')"]),
-        ("::q::Viết. {####chỉ có nhận xét}", ["t.gift:1: unsupported question type: essay "
-                                              "(empty answer block '{}')"]),
-        ("::q::Chỉ là mô tả.", ["t.gift:1: unsupported question type: description (no answer "
-                                "block '{…}')"]),
+        (
+            "::q::Viết một đoạn văn. {}",
+            ["t.gift:1: unsupported question type: essay (empty answer block '{}')"],
+        ),
+        (
+            "::q::Viết. {####chỉ có nhận xét}",
+            ["t.gift:1: unsupported question type: essay (empty answer block '{}')"],
+        ),
+        (
+            "::q::Chỉ là mô tả.",
+            ["t.gift:1: unsupported question type: description (no answer block '{…}')"],
+        ),
         ("::q::Q {=a ~ #fb}", ["t.gift:1: empty answer"]),
         ("::q::Q {\n=\n}", ["t.gift:2: empty answer"]),
         ("::q::Q\nlạ {=a ~b}}", ["t.gift:2: '}' without a matching '{'"]),
@@ -442,8 +447,10 @@ def test_several_problems_in_one_question_are_all_reported():
             "::q::Q\n// elearn: ignore-diacritics\n{=a}",
             ["t.gift:2: '// elearn: ignore-diacritics' is not immediately before a question"],
         ),
-        ("// elearn: ignore-diacritic\n::q::Q {=a}",
-         ["t.gift:1: unknown '// elearn:' directive 'ignore-diacritic'"]),
+        (
+            "// elearn: ignore-diacritic\n::q::Q {=a}",
+            ["t.gift:1: unknown '// elearn:' directive 'ignore-diacritic'"],
+        ),
     ],
 )
 def test_directive_problems(text: str, expected: list[str]):

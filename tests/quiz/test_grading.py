@@ -128,8 +128,9 @@ def test_truefalse_bools_and_feedback():
     assert grade(TF_FALSE, True) == Grade(0.0, False, ["sai rồi"])
 
 
-@pytest.mark.parametrize(("response", "fraction"), [("true", 1.0), (" TRUE ", 1.0), ("false", 0.0),
-                                                     ("False", 0.0)])
+@pytest.mark.parametrize(
+    ("response", "fraction"), [("true", 1.0), (" TRUE ", 1.0), ("false", 0.0), ("False", 0.0)]
+)
 def test_truefalse_strings(response, fraction):
     assert grade(TF_TRUE, response).fraction == fraction
     assert grade(TF_FALSE, response).fraction == 1.0 - fraction
@@ -238,8 +239,22 @@ def test_numeric_best_answer_and_negative_clamp():
 
 @pytest.mark.parametrize(
     "response",
-    [None, True, "abc", "", "12.5.1", "1,000.5", "1,2,3", float("nan"), float("inf"), "inf",
-     "nan", [12.5], 10**400, "1e999"],
+    [
+        None,
+        True,
+        "abc",
+        "",
+        "12.5.1",
+        "1,000.5",
+        "1,2,3",
+        float("nan"),
+        float("inf"),
+        "inf",
+        "nan",
+        [12.5],
+        10**400,
+        "1e999",
+    ],
 )
 def test_numeric_invalid_responses_grade_zero(response):
     assert grade(NUMERIC, response).fraction == 0.0
@@ -302,9 +317,7 @@ def test_unknown_qtype_grades_zero():
 # --------------------------------------------------------------------------- public view
 
 
-SECRET = q(
-    "::sec::Hỏi {=RIGHT#SECRET-FB1 ~WRONG#SECRET-FB2 ~OTHER####SECRET-GENERAL}"
-)
+SECRET = q("::sec::Hỏi {=RIGHT#SECRET-FB1 ~WRONG#SECRET-FB2 ~OTHER####SECRET-GENERAL}")
 
 
 def test_public_view_single():
@@ -342,8 +355,21 @@ def test_public_view_never_leaks(question):
     view = public_view(question)
     dumped = json.dumps(view, ensure_ascii=False)
     assert set(view) == {"id", "name", "type", "text", "text_format", "options"}
-    for word in ("fraction", "feedback", "correct", "answer", "SECRET", "right_id", "1822",
-                 "12.5", "Thương hiệu", "nhãn hiệu", "sai rồi", "đúng rồi", "chung"):
+    for word in (
+        "fraction",
+        "feedback",
+        "correct",
+        "answer",
+        "SECRET",
+        "right_id",
+        "1822",
+        "12.5",
+        "Thương hiệu",
+        "nhãn hiệu",
+        "sai rồi",
+        "đúng rồi",
+        "chung",
+    ):
         assert word not in dumped
     if question.qtype in ("single", "multi"):
         assert all(set(o) == {"id", "text"} for o in view["options"])
@@ -351,10 +377,14 @@ def test_public_view_never_leaks(question):
 
 def test_public_view_truefalse_is_the_same_for_true_and_false():
     t, f = public_view(TF_TRUE), public_view(TF_FALSE)
-    assert t["options"] == f["options"] == [
-        {"id": "true", "text": "True"},
-        {"id": "false", "text": "False"},
-    ]
+    assert (
+        t["options"]
+        == f["options"]
+        == [
+            {"id": "true", "text": "True"},
+            {"id": "false", "text": "False"},
+        ]
+    )
 
 
 def test_public_view_short_and_numeric_have_no_options():

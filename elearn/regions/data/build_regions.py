@@ -142,9 +142,13 @@ def validate(rows):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("package_path", help="unpacked vietnamadminunits wheel (or its package dir)")
     parser.add_argument(
-        "-o", "--output", default=str(Path(__file__).with_name("regions.csv")),
+        "package_path", help="unpacked vietnamadminunits wheel (or its package dir)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default=str(Path(__file__).with_name("regions.csv")),
         help="CSV to write (default: regions.csv next to this script)",
     )
     args = parser.parse_args(argv)
