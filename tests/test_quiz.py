@@ -468,7 +468,7 @@ def test_concurrent_submissions_and_completions_count_once(
     client.post(f"/courses/{SLUG}/lessons/bai-mot/complete")
     with app.app_context():
         quiz = db.session.get(Quiz, quiz_course["kiem-tra-nhanh"])
-        quick = services.start_attempt(user.id, quiz)
+        quick, _ = services.start_attempt(user.id, quiz)
         quick_id = quick.id
     answers = right_answers(app, quick_id)
     clients = [auth_client(user) for _ in range(20)]
@@ -494,7 +494,7 @@ def test_concurrent_submissions_and_completions_count_once(
     assert all(s in (303, 409) for s in statuses), statuses
     with app.app_context():
         final = db.session.get(Quiz, quiz_course["cuoi-khoa"])
-        attempt = services.start_attempt(user.id, final)
+        attempt, _ = services.start_attempt(user.id, final)
         final_id = attempt.id
     final_answers = right_answers(app, final_id)
     client.post(f"/attempts/{final_id}/submit", data=form_data(final_answers))

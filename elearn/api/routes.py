@@ -251,9 +251,7 @@ def start_attempt(quiz_id: int):
     """Start an attempt (201), or get the open one back (200); 409 when none are left."""
     quiz = _quiz_or_404(quiz_id)
     user = current_api_user()
-    before = quiz_services.attempt_count(user.id, quiz.id)
-    attempt = quiz_services.start_attempt(user.id, quiz)
-    created = quiz_services.attempt_count(user.id, quiz.id) > before
+    attempt, created = quiz_services.start_attempt(user.id, quiz)
     body = _attempt_json(attempt) | {
         "version": attempt.version,
         "questions": _questions_json(attempt),

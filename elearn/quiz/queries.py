@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
 
@@ -25,13 +26,18 @@ def course_quizzes(course_ids: Iterable[int]) -> list[Quiz]:
     )
 
 
-def counted_attempt(quiz: Quiz, submitted: list[QuizAttempt]) -> QuizAttempt | None:
-    """The attempt that counts under the quiz's rule: highest score, or the last one."""
+def pick_counted(grading: str, submitted: list) -> Any:
+    """The attempt that counts: the last one, or the highest score (earliest on a tie)."""
     if not submitted:
         return None
-    if quiz.grading == "last":
+    if grading == "last":
         return max(submitted, key=lambda a: a.number)
     return max(submitted, key=lambda a: (a.score or 0, -a.number))
+
+
+def counted_attempt(quiz: Quiz, submitted: list[QuizAttempt]) -> QuizAttempt | None:
+    """The attempt that counts under the quiz's rule."""
+    return pick_counted(quiz.grading, submitted)
 
 
 def submitted_attempts(user_id: int, quiz_ids: Iterable[int]) -> dict[int, list[QuizAttempt]]:
@@ -117,12 +123,6 @@ def quiz_standings(user_id: int, course_id: int) -> list[QuizStanding]:
         if row.number is not None:
             attempts[row.id].append(row)
     for quiz_id, standing in standings.items():
-        submitted = attempts[quiz_id]
-        if not submitted:
-            continue
-        if grading[quiz_id] == "last":
-            counted = max(submitted, key=lambda a: a.number)
-        else:
-            counted = max(submitted, key=lambda a: (a.score or 0, -a.number))
-        standing.passed = bool(counted.passed)
+        counted = pick_counted(grading[quiz_id], attempts[quiz_id])
+        standing.passed = bool(counted is not None and counted.passed)
     return list(standings.values())

@@ -78,7 +78,7 @@ def start(slug: str, key: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt = services.start_attempt(current_user.id, quiz)
+        attempt, _started = services.start_attempt(current_user.id, quiz)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -177,5 +177,4 @@ def review(attempt_id: int):
         questions=services.attempt_questions(attempt) if quiz.review != "score" else [],
         right_answer=services.right_answer_text,
         response_text=services.response_text,
-        summary=services.quiz_summary(current_user.id, quiz),
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -127,15 +127,20 @@ def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
     return layout
 
 
-def start_attempt(user_id: int, quiz: Quiz, rng: random.Random | None = None) -> QuizAttempt:
-    """Resume the open attempt, or start a new one if attempts are left."""
+def start_attempt(
+    user_id: int, quiz: Quiz, rng: random.Random | None = None
+) -> tuple[QuizAttempt, bool]:
+    """Resume the open attempt, or start a new one if attempts are left.
+
+    Returns the attempt and whether it was started by this call.
+    """
     if learn.get_enrollment(user_id, quiz.course_id) is None:
         raise Forbidden(_("Enrol in the course first."))
     attempts = attempts_for(user_id, quiz.id)
     db.session.commit()
     open_attempt = next((a for a in attempts if a.state == "open"), None)
     if open_attempt is not None:
-        return open_attempt
+        return open_attempt, False
     if attempts_left(quiz, attempts) == 0:
         raise Conflict(_("You have used all %(n)d attempts at this quiz.", n=quiz.max_attempts))
     now = utcnow()
@@ -164,8 +169,8 @@ def start_attempt(user_id: int, quiz: Quiz, rng: random.Random | None = None) ->
         )
         if existing is None:
             raise Conflict(_("The attempt could not be started. Please try again.")) from None
-        return existing
-    return attempt
+        return existing, False
+    return attempt, True
 
 
 def attempt_for_user(attempt_id: int, user_id: int) -> QuizAttempt:
@@ -481,10 +486,6 @@ def submit_attempt(
     return attempt
 
 
-def review_level(quiz: Quiz) -> str:
-    return quiz.review
-
-
 def right_answer_text(question: ParsedQuestion) -> str:
     """The right answer in words, for the full review."""
     qtype = question.qtype
@@ -545,14 +546,3 @@ def quiz_summary(user_id: int, quiz: Quiz) -> dict[str, Any]:
         "passed": bool(counted and counted.passed),
         "left": attempts_left(quiz, attempts),
     }
-
-
-def attempt_count(user_id: int, quiz_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
-        )
-        or 0
-    )
