@@ -621,3 +621,29 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
                 assert 4 <= size <= 6, (spec.slug, check.key, size)
         assert all(q.text.strip() for q in spec.questions)
     assert types == {"single", "multi", "truefalse", "short", "numeric", "matching"}
+
+
+def test_a_save_racing_a_submission_changes_nothing(app, api, quiz_course, learner):
+    """The attempt was read as open, then submitted elsewhere before the save wrote."""
+    from elearn.errors import Conflict
+
+    enrol_and_read(api, app)
+    attempt_id = api.post(f"/quizzes/{quiz_course['kiem-tra-nhanh']}/attempts").json["attempt_id"]
+    answers = right_answers(app, attempt_id)
+    with app.app_context():
+        stale = db.session.get(QuizAttempt, attempt_id)
+        assert stale.state == "open"
+        other = app.test_client()
+        token = other.post(
+            "/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD}
+        ).json["token"]
+        submitted = other.post(
+            f"/api/v1/attempts/{attempt_id}/submission",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert submitted.json["score"] == 0
+        with pytest.raises(Conflict):
+            services.save_answers(stale, answers)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+        assert db.session.get(QuizAttempt, attempt_id).score == 0

@@ -380,11 +380,14 @@ def _check_version(attempt: QuizAttempt, version: int | None) -> None:
 
 
 def _bump_version(attempt: QuizAttempt) -> None:
-    db.session.execute(
+    """Count a save; the `state = 'open'` condition makes a save racing a submit fail."""
+    bumped = db.session.execute(
         update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "open")
         .values(version=QuizAttempt.version + 1)
     )
+    if not bumped.rowcount:
+        raise Conflict(_("This attempt has already been submitted; its answers cannot change."))
 
 
 def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | None = None) -> int:
@@ -395,9 +398,14 @@ def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | N
     now = utcnow()
     _check_open(attempt, now)
     _check_version(attempt, version)
-    _apply_answers(attempt, answers, now)
-    _bump_version(attempt)
-    db.session.commit()
+    try:
+        _apply_answers(attempt, answers, now)
+        _bump_version(attempt)
+        db.session.commit()
+    except OperationalError:
+        # SQLite: a submission of the same attempt committed meanwhile.
+        db.session.rollback()
+        raise Conflict(_("The answers could not be saved just now. Please try again.")) from None
     db.session.refresh(attempt)
     return attempt.version
 
