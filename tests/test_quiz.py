@@ -647,3 +647,26 @@ def test_a_save_racing_a_submission_changes_nothing(app, api, quiz_course, learn
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
         assert db.session.get(QuizAttempt, attempt_id).score == 0
+
+
+def test_session_lost_mid_quiz_resumes_after_login(app, learner, quiz_course):
+    """F7: the session ends during a quiz; autosaved answers survive and the attempt resumes."""
+    client = app.test_client()
+    assert client.post("/login", data={"login": learner.email, "password": PASSWORD}).status_code == 302
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_url = client.post(f"/courses/{SLUG}/quizzes/kiem-tra-nhanh/start").headers["Location"]
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    answers = right_answers(app, attempt_id)
+    assert client.post(f"/attempts/{attempt_id}/save", data=form_data(answers)).status_code == 303
+    client.post("/logout")
+    lost = client.post(f"/attempts/{attempt_id}/submit", data=form_data(answers))
+    assert lost.status_code == 302 and "/login" in lost.headers["Location"]
+    back = client.post(
+        lost.headers["Location"], data={"login": learner.email, "password": PASSWORD}
+    )
+    assert back.status_code == 302
+    resumed = client.get(back.headers["Location"], follow_redirects=True)
+    assert resumed.request.path == f"/attempts/{attempt_id}"
+    assert "checked" in resumed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == len(answers)

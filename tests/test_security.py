@@ -46,6 +46,7 @@ ACCESS = {
     "quiz.save": "login",
     "quiz.submit": "login",
     "quiz.review": "login",
+    "quiz.back_to_attempt": "login",
     "certificates.download": "login",
     "certificates.verify": "public",
     "certificates.verify_form": "public",

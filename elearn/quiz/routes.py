@@ -156,6 +156,14 @@ def submit(attempt_id: int):
     return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
 
 
+@bp.get("/attempts/<int:attempt_id>/save")
+@bp.get("/attempts/<int:attempt_id>/submit")
+@login_required
+def back_to_attempt(attempt_id: int):
+    """After logging in again mid-quiz, the login page sends people back here: show the attempt."""
+    return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+
+
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
