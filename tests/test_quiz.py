@@ -652,7 +652,10 @@ def test_a_save_racing_a_submission_changes_nothing(app, api, quiz_course, learn
 def test_session_lost_mid_quiz_resumes_after_login(app, learner, quiz_course):
     """F7: the session ends during a quiz; autosaved answers survive and the attempt resumes."""
     client = app.test_client()
-    assert client.post("/login", data={"login": learner.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"login": learner.email, "password": PASSWORD}).status_code
+        == 302
+    )
     client.post(f"/courses/{SLUG}/enroll")
     attempt_url = client.post(f"/courses/{SLUG}/quizzes/kiem-tra-nhanh/start").headers["Location"]
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
