@@ -61,16 +61,17 @@ def quiz_by_id(quiz_id: int) -> Quiz | None:
 
 
 def attempts_for(user_id: int, quiz_id: int) -> list[QuizAttempt]:
-    """A learner's attempts at a quiz, closing any whose time ran out."""
-    attempts = list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
-            .order_by(QuizAttempt.number)
-        )
+    """A learner's attempts at a quiz, closing (and committing) any whose time ran out."""
+    stmt = (
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.number)
     )
-    for attempt in attempts:
-        finalize_if_expired(attempt)
+    attempts = list(db.session.scalars(stmt))
+    if any([finalize_if_expired(a) for a in attempts if a.state == "open"]):
+        db.session.commit()
+        # Reload in one query: the commit expired every loaded attempt.
+        attempts = list(db.session.scalars(stmt))
     return attempts
 
 
@@ -137,7 +138,6 @@ def start_attempt(
     if learn.get_enrollment(user_id, quiz.course_id) is None:
         raise Forbidden(_("Enrol in the course first."))
     attempts = attempts_for(user_id, quiz.id)
-    db.session.commit()
     open_attempt = next((a for a in attempts if a.state == "open"), None)
     if open_attempt is not None:
         return open_attempt, False
@@ -544,7 +544,6 @@ def response_text(question: AttemptQuestion) -> str:
 def quiz_summary(user_id: int, quiz: Quiz) -> dict[str, Any]:
     """The learner's standing in a quiz: attempts, counted score, passed, attempts left."""
     attempts = attempts_for(user_id, quiz.id)
-    db.session.commit()
     submitted = [a for a in attempts if a.state == "submitted"]
     counted = counted_attempt(quiz, submitted)
     return {
