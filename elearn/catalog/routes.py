@@ -10,7 +10,7 @@ from elearn.coursemodules.registry import tools_for
 from elearn.extensions import db
 from elearn.labels import TOPIC_LABELS
 from elearn.learn import services as learn
-from elearn.quiz.queries import certificate_for, course_quizzes, passed_quiz_ids
+from elearn.quiz.queries import certificate_for, quiz_standings
 
 
 @bp.get("/courses")
@@ -37,7 +37,8 @@ def course(slug: str):
     if course is None:
         abort(404)
     lessons = [lesson for section in course.sections for lesson in section.lessons]
-    quizzes = course_quizzes([course.id])
+    user_id = current_user.id if current_user.is_authenticated else None
+    quizzes = quiz_standings(user_id, [course.id])
     quizzes_by_section: dict[int | None, list] = {}
     for quiz in quizzes:
         quizzes_by_section.setdefault(quiz.section_id, []).append(quiz)
@@ -46,8 +47,7 @@ def course(slug: str):
         enrollment = learn.get_enrollment(current_user.id, course.id)
         if enrollment is not None:
             done = learn.completed_lesson_ids(current_user.id, course.id)
-            passed = passed_quiz_ids(current_user.id, quizzes)
-            progress = learn.build_progress(lessons, done, enrollment, quizzes, passed)
+            progress = learn.build_progress(lessons, done, enrollment, quizzes)
     required = sum(1 for lesson in lessons if lesson.required)
     return render_template(
         "catalog/course.html",

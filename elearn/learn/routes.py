@@ -45,7 +45,7 @@ def lesson(slug: str, lesson_slug: str):
     if page.lesson is None:
         abort(404)
     lessons = page.outline
-    quizzes = quiz_standings(current_user.id, page.course.id)
+    quizzes = quiz_standings(current_user.id, [page.course.id])
     index = next(i for i, item in enumerate(lessons) if item.id == page.lesson.id)
     return render_template(
         "learn/lesson.html",
@@ -55,9 +55,7 @@ def lesson(slug: str, lesson_slug: str):
         count=len(lessons),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=services.build_progress(
-            lessons, page.done_ids, page.enrollment, quizzes, {q.id for q in quizzes if q.passed}
-        ),
+        progress=services.build_progress(lessons, page.done_ids, page.enrollment, quizzes),
         is_done=page.lesson.id in page.done_ids,
         video_embed=video_embed_url(page.lesson.video_url) if page.lesson.video_url else None,
     )

@@ -15,8 +15,8 @@ from elearn.dbutil import insert_ignore
 from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
-from elearn.quiz.models import Certificate, Quiz
-from elearn.quiz.queries import course_quizzes, passed_quiz_ids
+from elearn.quiz.models import Certificate
+from elearn.quiz.queries import QuizStanding, quiz_standings
 from elearn.timeutil import utcnow
 
 
@@ -102,15 +102,14 @@ def build_progress(
     lessons: list,
     done_ids: set[int],
     enrollment: Enrollment | None,
-    quizzes: list[Quiz] | None = None,
-    passed_quiz_ids: set[int] | None = None,
+    quizzes: list[QuizStanding] | None = None,
 ) -> Progress:
     """Progress from a course's ordered lessons and quizzes and what the learner has done."""
     required = [lesson for lesson in lessons if lesson.required]
     done = {lesson.id for lesson in lessons if lesson.id in done_ids}
     next_lesson = next((lesson for lesson in lessons if lesson.id not in done), None)
     required_quizzes = [q for q in (quizzes or []) if q.required]
-    passed = passed_quiz_ids or set()
+    passed = {q.id for q in (quizzes or []) if q.passed}
     return Progress(
         lessons_total=len(required),
         lessons_done=sum(1 for lesson in required if lesson.id in done),
@@ -134,13 +133,11 @@ def course_progress(user_id: int, course_id: int, enrollment: Enrollment | None)
             .options(defer(Lesson.body_html))
         )
     )
-    quizzes = course_quizzes([course_id])
     return build_progress(
         lessons,
         completed_lesson_ids(user_id, course_id),
         enrollment,
-        quizzes,
-        passed_quiz_ids(user_id, quizzes),
+        quiz_standings(user_id, [course_id]),
     )
 
 
@@ -329,10 +326,8 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
             .where(LessonCompletion.user_id == user_id, Lesson.course_id.in_(course_ids))
         )
     )
-    quizzes = course_quizzes(course_ids)
-    passed = passed_quiz_ids(user_id, quizzes)
-    quizzes_by_course: dict[int, list[Quiz]] = {cid: [] for cid in course_ids}
-    for quiz in quizzes:
+    quizzes_by_course: dict[int, list[QuizStanding]] = {cid: [] for cid in course_ids}
+    for quiz in quiz_standings(user_id, course_ids):
         quizzes_by_course[quiz.course_id].append(quiz)
     certificates = {
         c.course_id: c
@@ -346,9 +341,7 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
         DashboardEntry(
             e.course,
             e,
-            build_progress(
-                lessons_by_course[e.course_id], done, e, quizzes_by_course[e.course_id], passed
-            ),
+            build_progress(lessons_by_course[e.course_id], done, e, quizzes_by_course[e.course_id]),
             certificates.get(e.course_id),
         )
         for e in enrollments

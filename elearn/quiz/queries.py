@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, case, func, select, tuple_
 
 from elearn.extensions import db
 from elearn.quiz.models import Certificate, Quiz, QuizAttempt
@@ -40,33 +40,6 @@ def counted_attempt(quiz: Quiz, submitted: list[QuizAttempt]) -> QuizAttempt | N
     return pick_counted(quiz.grading, submitted)
 
 
-def submitted_attempts(user_id: int, quiz_ids: Iterable[int]) -> dict[int, list[QuizAttempt]]:
-    ids = list(quiz_ids)
-    by_quiz: dict[int, list[QuizAttempt]] = {qid: [] for qid in ids}
-    if not ids:
-        return by_quiz
-    for attempt in db.session.scalars(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.quiz_id.in_(ids),
-            QuizAttempt.state == "submitted",
-        )
-    ):
-        by_quiz[attempt.quiz_id].append(attempt)
-    return by_quiz
-
-
-def passed_quiz_ids(user_id: int, quizzes: list[Quiz]) -> set[int]:
-    """Quizzes whose counted attempt passed."""
-    attempts = submitted_attempts(user_id, [q.id for q in quizzes])
-    passed = set()
-    for quiz in quizzes:
-        counted = counted_attempt(quiz, attempts[quiz.id])
-        if counted is not None and counted.passed:
-            passed.add(quiz.id)
-    return passed
-
-
 def certificate_for(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(
         select(Certificate).where(
@@ -77,52 +50,63 @@ def certificate_for(user_id: int, course_id: int) -> Certificate | None:
 
 @dataclass
 class QuizStanding:
-    """A quiz of a course with whether this learner has passed it (for progress)."""
+    """A quiz of a course and whether this learner has passed it (for progress)."""
 
     id: int
+    course_id: int
+    section_id: int | None
+    key: str
     title: str
     required: bool
     passed: bool
 
 
-# Built once: the lesson page (the hottest page) reads this on every view.
-_STANDINGS = (
-    select(
-        Quiz.id,
-        Quiz.title,
-        Quiz.required,
-        Quiz.grading,
-        QuizAttempt.number,
-        QuizAttempt.score,
-        QuizAttempt.passed,
-    )
-    .outerjoin(
-        QuizAttempt,
-        and_(
-            QuizAttempt.quiz_id == Quiz.id,
-            QuizAttempt.user_id == bindparam("user_id"),
-            QuizAttempt.state == "submitted",
-        ),
-    )
-    .where(Quiz.course_id == bindparam("course_id"), Quiz.archived.is_(False))
-    .order_by(Quiz.position, QuizAttempt.number)
-)
+def quiz_standings(user_id: int | None, course_ids: Iterable[int]) -> list[QuizStanding]:
+    """Quizzes of these courses and which the learner passed, whatever the attempt count.
 
-
-def quiz_standings(user_id: int, course_id: int) -> list[QuizStanding]:
-    """A course's quizzes and which the learner has passed, in one query."""
-    rows = db.session.execute(_STANDINGS, {"user_id": user_id, "course_id": course_id}).all()
-    standings: dict[int, QuizStanding] = {}
-    attempts: dict[int, list] = {}
-    grading: dict[int, str] = {}
-    for row in rows:
-        if row.id not in standings:
-            standings[row.id] = QuizStanding(row.id, row.title, row.required, False)
-            attempts[row.id] = []
-            grading[row.id] = row.grading
-        if row.number is not None:
-            attempts[row.id].append(row)
-    for quiz_id, standing in standings.items():
-        counted = pick_counted(grading[quiz_id], attempts[quiz_id])
-        standing.passed = bool(counted is not None and counted.passed)
-    return list(standings.values())
+    Aggregated in SQL: "highest" quizzes are passed when any submitted attempt passed (the
+    highest-scoring one then passed too); "last" quizzes look up their last attempt in one
+    more query, made only when such a quiz has attempts.
+    """
+    ids = list(course_ids)
+    if not ids:
+        return []
+    any_passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
+    rows = db.session.execute(
+        select(Quiz, any_passed.label("any_passed"), func.max(QuizAttempt.number).label("last"))
+        .outerjoin(
+            QuizAttempt,
+            and_(
+                QuizAttempt.quiz_id == Quiz.id,
+                QuizAttempt.user_id == (user_id or 0),
+                QuizAttempt.state == "submitted",
+            ),
+        )
+        .where(Quiz.course_id.in_(ids), Quiz.archived.is_(False))
+        .group_by(Quiz.id)
+        .order_by(Quiz.course_id, Quiz.position)
+    ).all()
+    last_needed = [(quiz.id, last) for quiz, _any, last in rows if quiz.grading == "last" and last]
+    last_passed: dict[int, bool] = {}
+    if last_needed:
+        last_passed = {
+            quiz_id: bool(passed)
+            for quiz_id, passed in db.session.execute(
+                select(QuizAttempt.quiz_id, QuizAttempt.passed).where(
+                    QuizAttempt.user_id == user_id,
+                    tuple_(QuizAttempt.quiz_id, QuizAttempt.number).in_(last_needed),
+                )
+            )
+        }
+    return [
+        QuizStanding(
+            id=quiz.id,
+            course_id=quiz.course_id,
+            section_id=quiz.section_id,
+            key=quiz.key,
+            title=quiz.title,
+            required=quiz.required,
+            passed=last_passed.get(quiz.id, False) if quiz.grading == "last" else bool(anyp),
+        )
+        for quiz, anyp, _last in rows
+    ]

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -83,10 +83,17 @@ def attempts_left(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
 
 
 def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
+    names = [item["question"] for item in quiz.items if "question" in item]
+    categories = [item["category"] for item in quiz.items if "category" in item]
+    # Only the questions this quiz can use, not the whole bank.
     rows = list(
         db.session.scalars(
             select(Question)
-            .where(Question.course_id == quiz.course_id, Question.archived.is_(False))
+            .where(
+                Question.course_id == quiz.course_id,
+                Question.archived.is_(False),
+                or_(Question.name.in_(names), Question.category.in_(categories)),
+            )
             .order_by(Question.position)
         )
     )
@@ -137,17 +144,31 @@ def start_attempt(
     """
     if learn.get_enrollment(user_id, quiz.course_id) is None:
         raise Forbidden(_("Enrol in the course first."))
-    attempts = attempts_for(user_id, quiz.id)
-    open_attempt = next((a for a in attempts if a.state == "open"), None)
+    open_attempt = db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.state == "open",
+        )
+    )
+    if open_attempt is not None and finalize_if_expired(open_attempt):
+        db.session.commit()
+        open_attempt = None
     if open_attempt is not None:
         return open_attempt, False
-    if attempts_left(quiz, attempts) == 0:
+    # Counted in SQL: a learner may have many attempts at an unlimited quiz.
+    count, last = db.session.execute(
+        select(func.count(QuizAttempt.id), func.max(QuizAttempt.number)).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id
+        )
+    ).one()
+    if quiz.max_attempts and count >= quiz.max_attempts:
         raise Conflict(_("You have used all %(n)d attempts at this quiz.", n=quiz.max_attempts))
     now = utcnow()
     attempt = QuizAttempt(
         quiz_id=quiz.id,
         user_id=user_id,
-        number=(max((a.number for a in attempts), default=0) + 1),
+        number=(last or 0) + 1,
         started_at=now,
         deadline=now + timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes
