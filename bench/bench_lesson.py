@@ -18,61 +18,27 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PY = sys.executable
-PASSWORD = "benchmark password 2026"
+from common import PASSWORD, insert_learners, setup_instance, start_gunicorn  # noqa: E402
 
 
 def prepare(instance: Path, learners: int) -> None:
     env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance), "ELEARN_ENV": "development"}
-    for args in (["db", "upgrade"], ["regions", "load"], ["courses", "sync"]):
-        subprocess.run(
-            [PY, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    os.environ.update(env)
+    setup_instance(env)
     from sqlalchemy import insert, select
 
     from elearn import create_app
-    from elearn.auth.models import User
-    from elearn.auth.passwords import hash_password
     from elearn.catalog.models import Course, Lesson
     from elearn.extensions import db
     from elearn.learn.models import Enrollment, LessonCompletion
 
-    app = create_app()
-    with app.app_context():
-        password_hash = hash_password(PASSWORD)
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": f"learner{i}@bench.vn",
-                    "password_hash": password_hash,
-                    "full_name": f"Học viên {i}",
-                    "role": "learner",
-                    "learner_group": "household",
-                    "province_code": "14",
-                    "organisation": "",
-                    "active": True,
-                }
-                for i in range(learners)
-            ],
-        )
-        users = list(db.session.scalars(select(User.id)))
+    with create_app().app_context():
+        users = insert_learners("learner", learners)
         courses = list(db.session.scalars(select(Course.id)))
         lessons = {
             c: list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == c)))
@@ -173,29 +139,8 @@ def main() -> None:
         instance = Path(tmp)
         prepare(instance, opts.learners)
         env = {**os.environ, "ELEARN_INSTANCE_PATH": str(instance), "ELEARN_ENV": "development"}
-        server = subprocess.Popen(
-            [
-                PY,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(opts.workers),
-                "-b",
-                f"127.0.0.1:{opts.port}",
-                "--log-level",
-                "warning",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_gunicorn(env, opts.workers, opts.port)
         try:
-            for _ in range(100):
-                try:
-                    Client(opts.port).request("GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
             from sqlalchemy import select
 
             from elearn import create_app

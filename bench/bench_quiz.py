@@ -17,17 +17,11 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PY = sys.executable
-PASSWORD = "benchmark password 2026"
+from common import PASSWORD, insert_learners, setup_instance, start_gunicorn  # noqa: E402
 
 
 def psql(base: str, sql: str) -> None:
@@ -38,45 +32,18 @@ def psql(base: str, sql: str) -> None:
 
 
 def prepare(env: dict[str, str], learners: int) -> None:
-    for args in (["db", "upgrade"], ["regions", "load"], ["courses", "sync"]):
-        subprocess.run(
-            [PY, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    os.environ.update(env)
+    setup_instance(env)
     from sqlalchemy import insert, select
 
     from elearn import create_app
-    from elearn.auth.models import User
-    from elearn.auth.passwords import hash_password
     from elearn.catalog.models import Course, Lesson
     from elearn.extensions import db
     from elearn.learn.models import Enrollment, LessonCompletion
 
-    app = create_app()
-    with app.app_context():
-        password_hash = hash_password(PASSWORD)
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": f"quiz{i}@bench.vn",
-                    "password_hash": password_hash,
-                    "full_name": f"Học viên {i}",
-                    "role": "learner",
-                    "organisation": "",
-                    "active": True,
-                }
-                for i in range(learners)
-            ],
-        )
+    with create_app().app_context():
+        users = insert_learners("quiz", learners)
         course = db.session.scalar(select(Course).where(Course.slug == "thuong-mai-dien-tu"))
         lessons = list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)))
-        users = list(db.session.scalars(select(User.id)))
         db.session.execute(
             insert(Enrollment), [{"user_id": u, "course_id": course.id} for u in users]
         )
@@ -154,29 +121,8 @@ def main() -> None:
                 "PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
             }
             prepare(env, opts.learners)
-            server = subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "gunicorn",
-                    "-w",
-                    str(opts.workers),
-                    "-b",
-                    f"127.0.0.1:{opts.port}",
-                    "--log-level",
-                    "warning",
-                    "wsgi:app",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
+            server = start_gunicorn(env, opts.workers, opts.port)
             probe = Api(opts.port)
-            for _ in range(100):
-                try:
-                    probe.call("GET", "/courses")
-                    break
-                except OSError:
-                    time.sleep(0.1)
             outline = probe.call("GET", "/courses/thuong-mai-dien-tu")[1]
             quiz_id = outline["sections"][0]["quizzes"][0]["id"]
             clients = []

@@ -673,3 +673,64 @@ def test_session_lost_mid_quiz_resumes_after_login(app, learner, quiz_course):
     assert "checked" in resumed.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == len(answers)
+
+
+def test_bad_input_on_the_quiz_pages_is_refused_politely(app, learner_client, quiz_course):
+    client = learner_client
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_url = client.post(f"/courses/{SLUG}/quizzes/cuoi-khoa/start").headers["Location"]
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        numeric = next(
+            q.id for q in services.attempt_questions(attempt) if q.parsed.qtype == "numeric"
+        )
+    answers = right_answers(app, attempt_id)
+    bad = dict(answers)
+    bad[str(numeric)] = "bốn mươi"
+    saved = client.post(f"/attempts/{attempt_id}/save", data=form_data(bad), follow_redirects=True)
+    assert saved.status_code == 200 and "phải là một số" in saved.get_data(as_text=True)
+    forged = dict(answers)
+    forged[str(numeric)] = "40"
+    multi = next(k for k, v in answers.items() if isinstance(v, list))
+    forged[multi] = ["not-an-option"]
+    refused = client.post(f"/attempts/{attempt_id}/submit", data=form_data(forged))
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(f"/{attempt_id}")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+        assert db.session.get(QuizAttempt, attempt_id).state == "open"
+    stale = client.post(f"/attempts/{attempt_id}/save", data=form_data(answers, version=7))
+    assert stale.status_code == 303
+    autosave = client.post(
+        f"/attempts/{attempt_id}/save",
+        data=form_data(answers, version=0),
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert autosave.status_code == 200 and autosave.json == {"saved": True, "version": 1}
+    conflict = client.post(
+        f"/attempts/{attempt_id}/save",
+        data=form_data(answers, version=0),
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert conflict.status_code == 409 and "Trang này đã cũ" in conflict.json["error"]["message"]
+
+
+def test_revoke_reason_too_long_is_refused(app, api, quiz_course, admin_client):
+    enrol_and_read(api, app)
+    for key in ("kiem-tra-nhanh", "cuoi-khoa"):
+        attempt_id = api.post(f"/quizzes/{quiz_course[key]}/attempts").json["attempt_id"]
+        api.post(
+            f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)}
+        )
+    code = api.get("/me/progress").json["courses"][0]["certificate_code"]
+    long = admin_client.post(
+        f"/admin/certificates/{code}/revoke", data={"reason": "x" * 301}, follow_redirects=True
+    )
+    assert "quá dài" in long.get_data(as_text=True)
+    assert api.get(f"/certificates/{code}").json["valid"] is True
+    assert (
+        admin_client.post(
+            "/admin/certificates/ABCDEFGHJKMN23/revoke", data={"reason": "x"}
+        ).status_code
+        == 404
+    )

@@ -43,6 +43,7 @@ class _VietnameseNumberField(DecimalField):
     """Ô nhập số kiểu Việt Nam: bàn phím số trên điện thoại, lỗi bằng tiếng Việt.
 
     Ô để trống cho ``data`` là ``None`` (hiểu là 0 nếu ô không bắt buộc).
+    Lớp con định nghĩa ``parse(text)``: trả về số, hoặc báo ``ValueError`` bằng tiếng Việt.
     """
 
     widget = TextInput()
@@ -50,9 +51,6 @@ class _VietnameseNumberField(DecimalField):
     def __init__(self, label=None, validators=None, inputmode="decimal", **kwargs):
         render_kw = {"inputmode": inputmode, "autocomplete": "off", **kwargs.pop("render_kw", {})}
         super().__init__(label, validators, places=None, render_kw=render_kw, **kwargs)
-
-    def parse(self, text):  # pragma: no cover - overridden
-        raise NotImplementedError
 
     def process_formdata(self, valuelist):
         if not valuelist:
