@@ -118,7 +118,7 @@ def measure(client, count_queries) -> dict[str, int]:
         "lesson": "/courses/khoa-0/lessons/bai-1",
         "dashboard": "/dashboard",
         "quiz": "/courses/khoa-0/quizzes/kt-0",
-        "api progress": "/api/v1/courses",
+        "api courses": "/api/v1/courses",
     }
     result = {}
     for name, url in pages.items():
