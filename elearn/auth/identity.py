@@ -36,11 +36,6 @@ def normalize_email(raw: str) -> str | None:
     return value
 
 
-def looks_like_phone(raw: str) -> bool:
-    stripped = _PHONE_PUNCTUATION.sub("", raw.strip())
-    return bool(stripped) and stripped.lstrip("+").isdigit()
-
-
 def parse_login(raw: str) -> tuple[str, str] | None:
     """('email', value) or ('phone', value) for what a user typed, or None if neither."""
     if "@" in raw:
