@@ -734,3 +734,22 @@ def test_revoke_reason_too_long_is_refused(app, api, quiz_course, admin_client):
         ).status_code
         == 404
     )
+
+
+def test_after_a_section_the_learner_is_led_to_its_quiz(app, api, learner_client, quiz_course):
+    client = learner_client
+    client.post(f"/courses/{SLUG}/enroll")
+    done = client.post(f"/courses/{SLUG}/lessons/bai-mot/complete")
+    assert done.headers["Location"].endswith(f"/courses/{SLUG}/quizzes/kiem-tra-nhanh")
+    # Once the section's quiz is passed, completing its lesson again leads on to the next lesson.
+    attempt_url = client.post(f"/courses/{SLUG}/quizzes/kiem-tra-nhanh/start").headers["Location"]
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    client.post(f"/attempts/{attempt_id}/submit", data=form_data(right_answers(app, attempt_id)))
+    again = client.post(f"/courses/{SLUG}/lessons/bai-mot/complete")
+    assert again.headers["Location"].endswith(f"/courses/{SLUG}/lessons/bai-hai")
+    last = client.post(f"/courses/{SLUG}/lessons/bai-hai/complete")
+    assert last.headers["Location"].endswith(f"/courses/{SLUG}/quizzes/cuoi-khoa")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Làm bài kiểm tra: Kiểm tra cuối khóa" in dashboard
+    page = client.get(f"/courses/{SLUG}").get_data(as_text=True)
+    assert "Làm bài kiểm tra: Kiểm tra cuối khóa" in page

@@ -81,10 +81,11 @@ def complete(slug: str, lesson_slug: str):
     enrollment = services.get_enrollment(current_user.id, course.id)
     if enrollment is not None and enrollment.completed_at is not None:
         flash(_("Congratulations! You have completed this course."), "success")
-    lessons = catalog.course_lessons(course.id)
-    following = [item for item in lessons if item.position > lesson.position]
-    if following:
-        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following[0].slug))
+    kind, target = services.next_step(current_user.id, lesson)
+    if kind == "lesson":
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=target))
+    if kind == "quiz":
+        return redirect(url_for("quiz.overview", slug=slug, key=target))
     return redirect(url_for("catalog.course", slug=slug))
 
 

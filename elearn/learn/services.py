@@ -34,6 +34,8 @@ class Progress:
     passed_quiz_ids: set[int] = field(default_factory=set)
     #: Titles of the required quizzes not yet passed, in course order.
     quizzes_left: list[str] = field(default_factory=list)
+    #: The first required quiz not yet passed (where to go once the lessons are read).
+    next_quiz: QuizStanding | None = None
 
     @property
     def percent(self) -> int:
@@ -120,6 +122,7 @@ def build_progress(
         quizzes_passed=sum(1 for q in required_quizzes if q.id in passed),
         passed_quiz_ids={q.id for q in (quizzes or []) if q.id in passed},
         quizzes_left=[q.title for q in required_quizzes if q.id not in passed],
+        next_quiz=next((q for q in required_quizzes if q.id not in passed), None),
     )
 
 
@@ -187,6 +190,38 @@ def complete_lesson(user_id: int, lesson: Lesson) -> datetime:
     )
     assert completed_at is not None
     return completed_at
+
+
+def next_step(user_id: int, lesson: Lesson) -> tuple[str, str | None]:
+    """Where to go after completing a lesson: ("lesson", slug), ("quiz", key) or ("course", None).
+
+    The next lesson, unless this lesson ends a section whose quiz is not passed yet: then
+    that quiz, so section checks are not skipped. After the last lesson, the first required
+    quiz still to pass.
+    """
+    following = db.session.scalar(
+        select(Lesson)
+        .where(
+            Lesson.course_id == lesson.course_id,
+            Lesson.archived.is_(False),
+            Lesson.position > lesson.position,
+        )
+        .order_by(Lesson.position)
+        .limit(1)
+        .options(defer(Lesson.body_html))
+    )
+    if following is not None and following.section_id == lesson.section_id:
+        return "lesson", following.slug
+    standings = quiz_standings(user_id, [lesson.course_id])
+    for quiz in standings:
+        if quiz.section_id == lesson.section_id and not quiz.passed:
+            return "quiz", quiz.key
+    if following is not None:
+        return "lesson", following.slug
+    for quiz in standings:
+        if quiz.required and not quiz.passed:
+            return "quiz", quiz.key
+    return "course", None
 
 
 def check_course_completion(user_id: int, course_id: int) -> bool:
