@@ -88,6 +88,16 @@ def api(client, learner):
     return Api()
 
 
+def pass_every_quiz(api, app, quiz_course) -> str:
+    """Pass both quizzes with right answers through the API; returns the certificate code."""
+    for key in ("kiem-tra-nhanh", "cuoi-khoa"):
+        attempt_id = api.post(f"/quizzes/{quiz_course[key]}/attempts").json["attempt_id"]
+        api.post(
+            f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)}
+        )
+    return api.get("/me/progress").json["courses"][0]["certificate_code"]
+
+
 def enrol_and_read(api, app):
     assert api.post(f"/courses/{SLUG}/enrollment").status_code == 201
     outline = api.get(f"/courses/{SLUG}").json
@@ -413,12 +423,7 @@ def test_quiz_pages_need_enrolment(app, learner_client, quiz_course):
 
 def test_admin_revokes_with_a_reason(app, api, quiz_course, admin_client, learner_client):
     enrol_and_read(api, app)
-    for key in ("kiem-tra-nhanh", "cuoi-khoa"):
-        attempt_id = api.post(f"/quizzes/{quiz_course[key]}/attempts").json["attempt_id"]
-        api.post(
-            f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)}
-        )
-    code = api.get("/me/progress").json["courses"][0]["certificate_code"]
+    code = pass_every_quiz(api, app, quiz_course)
     assert (
         learner_client.post(f"/admin/certificates/{code}/revoke", data={"reason": "x"}).status_code
         == 403
@@ -726,12 +731,7 @@ def test_bad_input_on_the_quiz_pages_is_refused_politely(app, learner_client, qu
 
 def test_revoke_reason_too_long_is_refused(app, api, quiz_course, admin_client):
     enrol_and_read(api, app)
-    for key in ("kiem-tra-nhanh", "cuoi-khoa"):
-        attempt_id = api.post(f"/quizzes/{quiz_course[key]}/attempts").json["attempt_id"]
-        api.post(
-            f"/attempts/{attempt_id}/submission", json={"answers": right_answers(app, attempt_id)}
-        )
-    code = api.get("/me/progress").json["courses"][0]["certificate_code"]
+    code = pass_every_quiz(api, app, quiz_course)
     long = admin_client.post(
         f"/admin/certificates/{code}/revoke", data={"reason": "x" * 301}, follow_redirects=True
     )

@@ -170,7 +170,8 @@ def _clean(s: str) -> str:
     return _unescape(s.strip()).strip()
 
 
-def _parse_number(s: str) -> float | None:
+def parse_plain_number(s: str) -> float | None:
+    """A finite float from text like "12.5" or "-3e2" (dot decimals only); else None."""
     s = s.strip()
     if not _NUMBER_RE.fullmatch(s):
         return None
@@ -506,7 +507,7 @@ class _Parser:
         if not m:
             return None, body, True
         line = block.line_at(part.offset)
-        value = _parse_number(m.group(1))
+        value = parse_plain_number(m.group(1))
         if value is None:
             self.problem(line, f"invalid weight '%{_short(m.group(1))}%'")
             return None, body[m.end() :], False
@@ -625,7 +626,7 @@ class _Parser:
     def _numeric_answer(self, line: int, spec: str) -> NumericAnswer | None:
         if ".." in spec:
             lo_s, hi_s = spec.split("..", 1)
-            lo, hi = _parse_number(lo_s), _parse_number(hi_s)
+            lo, hi = parse_plain_number(lo_s), parse_plain_number(hi_s)
             for s, v in ((lo_s, lo), (hi_s, hi)):
                 if v is None:
                     self.problem(line, f"numeric answer '{_short(s.strip())}' is not a number")
@@ -636,13 +637,13 @@ class _Parser:
                 return None
             return NumericAnswer(min=lo, max=hi)
         value_s, _, tol_s = spec.partition(":")
-        value = _parse_number(value_s)
+        value = parse_plain_number(value_s)
         if value is None:
             self.problem(line, f"numeric answer '{_short(value_s.strip())}' is not a number")
             return None
         tolerance = 0.0
         if tol_s.strip():
-            tol = _parse_number(tol_s)
+            tol = parse_plain_number(tol_s)
             if tol is None:
                 self.problem(line, f"numeric tolerance '{_short(tol_s.strip())}' is not a number")
                 return None

@@ -20,13 +20,12 @@ feedback. ``public_view`` is what a learner may see before submitting.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from elearn.quiz.gift import Question
+from elearn.quiz.gift import Question, parse_plain_number
 
 __all__ = ["Grade", "grade", "normalize_answer", "parse_number", "public_view"]
 
@@ -35,8 +34,6 @@ __all__ = ["Grade", "grade", "normalize_answer", "parse_number", "public_view"]
 _FULL = 1 - 1e-4
 # Relative slack for float comparisons at the edges of numeric tolerances/ranges.
 _EPS = 1e-9
-
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -97,13 +94,7 @@ def parse_number(value: Any) -> float | None:
     s = value.strip().replace(" ", "").replace("\u00a0", "")
     if s.count(",") == 1 and "." not in s:
         s = s.replace(",", ".")
-    if not _NUMBER_RE.fullmatch(s):
-        return None
-    try:
-        number = float(s)
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
+    return parse_plain_number(s)
 
 
 # --------------------------------------------------------------------------- grading

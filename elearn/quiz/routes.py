@@ -34,6 +34,13 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
         abort(404)
 
 
+def _refused(exc: ServiceError, target: str):
+    """A rule refused the request: nothing was saved; say why and go back (303)."""
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(target), 303
+
+
 def _answers_from_form(attempt: QuizAttempt) -> dict[int, Any]:
     """Read every question's fields from the posted form."""
     answers: dict[int, Any] = {}
@@ -80,9 +87,7 @@ def start(slug: str, key: str):
     try:
         attempt, _started = services.start_attempt(current_user.id, quiz)
     except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("quiz.overview", slug=slug, key=key)), 303
+        return _refused(exc, url_for("quiz.overview", slug=slug, key=key))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
@@ -124,11 +129,10 @@ def save(attempt_id: int):
     try:
         version = services.save_answers(attempt, _answers_from_form(attempt), _version())
     except ServiceError as exc:
-        db.session.rollback()
         if wants_json:
+            db.session.rollback()
             return {"error": {"code": exc.code, "message": exc.message}}, exc.status
-        flash(exc.message, "error")
-        return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
+        return _refused(exc, url_for("quiz.attempt", attempt_id=attempt_id))
     if wants_json:
         return {"saved": True, "version": version}
     flash(_("Your answers are saved."), "success")
@@ -150,9 +154,7 @@ def submit(attempt_id: int):
             attempt_id, current_user.id, _answers_from_form(attempt), _version()
         )
     except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
+        return _refused(exc, url_for("quiz.attempt", attempt_id=attempt_id))
     return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
 
 
