@@ -94,7 +94,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def register_extensions(app: Flask) -> None:
     import elearn.models  # noqa: F401  (every model registered on the metadata)
-    from elearn.i18n import select_locale
+    from elearn.web.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -108,14 +108,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from elearn.api import bp as api_bp
-    from elearn.auth import bp as auth_bp
-    from elearn.catalog import bp as catalog_bp
-    from elearn.certificates import bp as certificates_bp
-    from elearn.learn import bp as learn_bp
-    from elearn.main import bp as main_bp
-    from elearn.quiz import bp as quiz_bp
-    from elearn.regions import bp as regions_bp
+    from elearn.api.routes import bp as api_bp
+    from elearn.auth.routes import bp as auth_bp
+    from elearn.catalog.routes import bp as catalog_bp
+    from elearn.certificates.routes import bp as certificates_bp
+    from elearn.learn.routes import bp as learn_bp
+    from elearn.main.routes import bp as main_bp
+    from elearn.quiz.routes import bp as quiz_bp
+    from elearn.regions.routes import bp as regions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -134,13 +134,13 @@ def register_course_modules(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from elearn.main.errors import register
+    from elearn.web.errors import register
 
     register(app)
 
 
 def register_security(app: Flask) -> None:
-    from elearn.security import register
+    from elearn.web.headers import register
 
     register(app)
 
@@ -152,6 +152,6 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from elearn.main.templating import register
+    from elearn.web.templating import register
 
     register(app)

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from elearn.auth import services as auth_services
 from elearn.auth.models import ROLES, User
+from elearn.core.errors import ServiceError
 from elearn.coursemodules.loader import load_all
 from elearn.coursemodules.sync import SyncFailed, sync_from_dir
-from elearn.errors import ServiceError
 from elearn.extensions import db
 from elearn.regions.services import load_regions
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from elearn.audit.models import AuditEvent
 from elearn.auth.identity import normalize_phone
-from elearn.auth.models import AuditEvent, User, UserSession
+from elearn.auth.models import User, UserSession
+from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 GOOD = {

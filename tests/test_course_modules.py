@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn.catalog.models import Course, Lesson, Section
+from elearn.content.render import render_markdown, video_embed_url
 from elearn.coursemodules.loader import load_all
-from elearn.coursemodules.render import render_markdown, video_embed_url
 from elearn.coursemodules.sync import SyncFailed, sync_from_dir
 from elearn.extensions import db
 from elearn.learn.models import LessonCompletion

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from elearn.auth.models import PasswordResetToken
+from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 NEW = "một mật khẩu mới thật dài"

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from elearn.certificates.models import Certificate
+from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.learn.models import Enrollment
 from elearn.quiz import services
-from elearn.quiz.models import AttemptAnswer, Certificate, Quiz, QuizAttempt
-from elearn.timeutil import utcnow
+from elearn.quiz.models import AttemptAnswer, Quiz, QuizAttempt
 from tests.conftest import PASSWORD
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
@@ -445,7 +446,7 @@ def test_admin_revokes_with_a_reason(app, api, quiz_course, admin_client, learne
     assert "Chứng nhận này đã bị thu hồi" in public and "Gian lận khi làm bài" in public
     assert api.get(f"/certificates/{code}").json == api.get(f"/certificates/{code}").json
     assert api.get(f"/certificates/{code}").json["revoked_reason"] == "Gian lận khi làm bài"
-    from elearn.auth.models import AuditEvent
+    from elearn.audit.models import AuditEvent
 
     with app.app_context():
         assert (
@@ -636,7 +637,7 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
 
 def test_a_save_racing_a_submission_changes_nothing(app, api, quiz_course, learner):
     """The attempt was read as open, then submitted elsewhere before the save wrote."""
-    from elearn.errors import Conflict
+    from elearn.core.errors import Conflict
 
     enrol_and_read(api, app)
     attempt_id = api.post(f"/quizzes/{quiz_course['kiem-tra-nhanh']}/attempts").json["attempt_id"]

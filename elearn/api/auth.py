@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from elearn.auth.models import User
 from elearn.auth.services import user_for_token
-from elearn.errors import ServiceError
+from elearn.core.errors import ServiceError
 
 
 class ApiError(ServiceError):

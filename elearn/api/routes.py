@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
-from elearn.api import bp
 from elearn.api.auth import ApiError, current_api_user, error_body, json_body, token_required
 from elearn.api.openapi import openapi_document
 from elearn.auth import services as auth_services
 from elearn.auth.sessions import client_ip
 from elearn.catalog import services as catalog
 from elearn.certificates import services as certificate_services
-from elearn.errors import ServiceError, ValidationFailed
-from elearn.extensions import db, limiter
+from elearn.core.errors import ServiceError, ValidationFailed
+from elearn.extensions import csrf, db, limiter
 from elearn.learn import services as learn
 from elearn.quiz import services as quiz_services
 from elearn.quiz.queries import course_quizzes
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer tokens are not sent by browsers on their own, so CSRF does not apply here.
+csrf.exempt(bp)
 
 
 @bp.errorhandler(ServiceError)

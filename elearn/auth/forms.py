@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from elearn.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS
+from elearn.web.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS
 
 
 def _choices(labels: dict, empty: str | None) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""People, their server-side sessions, API tokens and the security audit log."""
+"""People, their server-side sessions, API tokens and password reset tokens."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elearn.core.time import UTCDateTime, utcnow
 from elearn.extensions import db
-from elearn.timeutil import UTCDateTime, utcnow
 
 ROLES = ("learner", "trainer", "admin")
 LEARNER_GROUPS = (
@@ -111,23 +111,6 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
-
-
-class AuditEvent(db.Model):
-    """Security log: logins, failures, password changes, authorization failures."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    event: Mapped[str] = mapped_column(String(64), index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), default=None
-    )
-    #: What the event was about, e.g. the login name typed (control characters escaped).
-    subject: Mapped[str] = mapped_column(String(254), default="")
-    ip: Mapped[str] = mapped_column(String(45), default="")
-    detail: Mapped[str] = mapped_column(String(500), default="")
 
 
 class PasswordResetToken(db.Model):

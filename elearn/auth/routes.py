@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from elearn.auth import bp, services, sessions
+from elearn.auth import services, sessions
 from elearn.auth.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -15,13 +15,14 @@ from elearn.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from elearn.errors import Throttled, ValidationFailed
+from elearn.core.errors import Throttled, ValidationFailed
+from elearn.core.mail import send_mail
 from elearn.extensions import db, limiter
-from elearn.forms import EmptyForm
-from elearn.i18n import current_locale
-from elearn.mail import send_mail
 from elearn.regions.services import communes_query, provinces_query
-from elearn.webforms import apply_errors, safe_next
+from elearn.web.forms import EmptyForm, apply_errors, safe_next
+from elearn.web.i18n import current_locale
+
+bp = Blueprint("auth", __name__)
 
 
 def _region_choices(form: RegisterForm | ProfileForm) -> None:

@@ -16,10 +16,10 @@ from elearn.auth.identity import normalize_email, normalize_phone, parse_login
 from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User
 from elearn.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from elearn.auth.sessions import revoke_api_tokens, revoke_sessions
-from elearn.errors import Throttled, ValidationFailed
+from elearn.core.errors import Throttled, ValidationFailed
+from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.regions.services import commune_in_province, get_province
-from elearn.timeutil import utcnow
 
 # Verifying against this keeps unknown-account logins as slow as known ones.
 _DUMMY_HASH: dict[str, str] = {}

@@ -16,8 +16,8 @@ from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select, update
 
 from elearn.auth.models import User, UserSession
+from elearn.core.time import utcnow
 from elearn.extensions import db, login_manager
-from elearn.timeutil import utcnow
 
 SESSION_KEY = "sid"
 #: Only refresh last_seen_at when it is older than this, to avoid a write per request.

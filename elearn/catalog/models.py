@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elearn.core.time import UTCDateTime, utcnow
 from elearn.extensions import db
-from elearn.timeutil import UTCDateTime, utcnow
 
 
 class Course(db.Model):

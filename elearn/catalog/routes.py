@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from elearn.catalog import bp, services
+from elearn.catalog import services
 from elearn.coursemodules.registry import tools_for
 from elearn.extensions import db
-from elearn.labels import TOPIC_LABELS
 from elearn.learn import services as learn
 from elearn.quiz.queries import certificate_for, quiz_standings
+from elearn.web.labels import TOPIC_LABELS
+
+bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/courses")

@@ -6,8 +6,8 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from elearn.catalog.models import Course, Lesson, Section
+from elearn.core.text import fold, like_pattern
 from elearn.extensions import db
-from elearn.text import fold, like_pattern
 
 
 def visible_courses() -> Select[tuple[Course]]:

@@ -3,9 +3,3 @@
 `codes` and `pdf` are pure functions (no Flask, no database); `services` holds the rules
 and `routes` the pages.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("certificates", __name__)
-
-from elearn.certificates import routes  # noqa: E402,F401

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from elearn.certificates import bp, services
-from elearn.errors import ServiceError
+from elearn.auth.permissions import admin_required, can_download_certificate
+from elearn.certificates import services
+from elearn.core.errors import ServiceError
 from elearn.extensions import db, limiter
-from elearn.i18n import current_locale
-from elearn.permissions import admin_required, can_download_certificate
+from elearn.web.i18n import current_locale
+
+bp = Blueprint("certificates", __name__)
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -67,7 +69,7 @@ def admin_list():
 @admin_required
 def admin_revoke(code: str):
     """Admins: revoke a certificate, with a reason."""
-    from elearn.forms import EmptyForm
+    from elearn.web.forms import EmptyForm
 
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -11,12 +11,12 @@ from sqlalchemy import Select, or_, select
 
 from elearn import audit
 from elearn.certificates.codes import normalize_code
+from elearn.certificates.models import Certificate
 from elearn.certificates.pdf import render_certificate
-from elearn.errors import NotFound, ValidationFailed
+from elearn.core.errors import NotFound, ValidationFailed
+from elearn.core.text import like_pattern
+from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.quiz.models import Certificate
-from elearn.text import like_pattern
-from elearn.timeutil import utcnow
 
 
 def by_code(typed: str) -> Certificate | None:

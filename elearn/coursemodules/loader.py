@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from elearn.coursemodules.render import render_markdown, video_embed_url
+from elearn.content.render import render_markdown, video_embed_url
+from elearn.core.text import SLUG_RE
 from elearn.quiz.gift import Problem, Question, parse_gift
-from elearn.text import SLUG_RE
 
 TOPICS = ("ecommerce", "branding", "quality", "ocop-criteria", "management")
 LANGUAGES = ("vi", "en")

@@ -12,12 +12,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from elearn.catalog.models import Course, Lesson, Section
+from elearn.core.text import fold
+from elearn.core.time import utcnow
 from elearn.coursemodules.loader import CourseSpec, Problem, load_all
 from elearn.extensions import db
 from elearn.quiz.models import Question, Quiz
 from elearn.quiz.store import to_data
-from elearn.text import fold
-from elearn.timeutil import utcnow
 
 
 class SyncFailed(Exception):

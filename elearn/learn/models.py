@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.catalog.models import Course, Lesson
+from elearn.core.time import UTCDateTime, utcnow
 from elearn.extensions import db
-from elearn.timeutil import UTCDateTime, utcnow
 
 
 class Enrollment(db.Model):

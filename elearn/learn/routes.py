@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from elearn.catalog import services as catalog
-from elearn.coursemodules.render import video_embed_url
-from elearn.errors import Forbidden
-from elearn.forms import EmptyForm
-from elearn.learn import bp, services
+from elearn.content.render import video_embed_url
+from elearn.core.errors import Forbidden
+from elearn.learn import services
 from elearn.quiz.queries import quiz_standings
+from elearn.web.forms import EmptyForm
+
+bp = Blueprint("learn", __name__)
 
 
 @bp.post("/courses/<slug>/enroll")

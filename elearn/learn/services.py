@@ -11,13 +11,13 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import defer, joinedload
 
 from elearn.catalog.models import Course, Lesson
-from elearn.dbutil import insert_ignore
-from elearn.errors import Forbidden
+from elearn.certificates.models import Certificate
+from elearn.core.db import insert_ignore
+from elearn.core.errors import Forbidden
+from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
-from elearn.quiz.models import Certificate
 from elearn.quiz.queries import QuizStanding, quiz_standings
-from elearn.timeutil import utcnow
 
 
 @dataclass

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from elearn.extensions import db
-from elearn.forms import EmptyForm
-from elearn.main import bp
-from elearn.webforms import safe_next
+from elearn.web.forms import EmptyForm, safe_next
+
+bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

@@ -18,8 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.catalog.models import Course, Section
+from elearn.core.time import UTCDateTime, utcnow
 from elearn.extensions import db
-from elearn.timeutil import UTCDateTime, utcnow
 
 
 class Question(db.Model):
@@ -125,21 +125,3 @@ class AttemptAnswer(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     response: Mapped[Any] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Certificate(db.Model):
-    """One certificate per course completion, verifiable by its random code."""
-
-    __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: Name and title as they were when issued, so the paper and the page agree.
-    learner_name: Mapped[str] = mapped_column(String(120))
-    course_title: Mapped[str] = mapped_column(String(200))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    revoked_reason: Mapped[str | None] = mapped_column(String(300), default=None)

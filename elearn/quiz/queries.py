@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select, tuple_
 
+from elearn.certificates.models import Certificate
 from elearn.extensions import db
-from elearn.quiz.models import Certificate, Quiz, QuizAttempt
+from elearn.quiz.models import Quiz, QuizAttempt
 
 
 def course_quizzes(course_ids: Iterable[int]) -> list[Quiz]:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from elearn.catalog import services as catalog
-from elearn.errors import ServiceError
+from elearn.core.errors import ServiceError
 from elearn.extensions import db
-from elearn.forms import EmptyForm
 from elearn.learn import services as learn
-from elearn.quiz import bp, services
+from elearn.quiz import services
 from elearn.quiz.models import Quiz, QuizAttempt
+from elearn.web.forms import EmptyForm
+
+bp = Blueprint("quiz", __name__)
 
 
 def _quiz_or_404(slug: str, key: str) -> tuple[Any, Quiz]:

@@ -22,7 +22,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from elearn.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from elearn.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.learn import services as learn
 from elearn.quiz.gift import Question as ParsedQuestion
@@ -30,7 +31,6 @@ from elearn.quiz.grading import grade, parse_number, public_view
 from elearn.quiz.models import AttemptAnswer, Question, Quiz, QuizAttempt
 from elearn.quiz.queries import counted_attempt
 from elearn.quiz.store import from_data
-from elearn.timeutil import utcnow
 
 MAX_TEXT_ANSWER = 500
 

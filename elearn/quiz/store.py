@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from elearn.coursemodules.render import render_markdown, sanitize_html
+from elearn.content.render import render_markdown, sanitize_html
 from elearn.quiz.gift import MatchPair, NumericAnswer, Option, Question, ShortAnswer
 
 

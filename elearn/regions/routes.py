@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import Blueprint, abort
 
 from elearn.extensions import db
-from elearn.regions import bp
 from elearn.regions.services import communes_query, get_province
+
+bp = Blueprint("regions", __name__)
 
 
 @bp.get("/regions/<code>/communes")

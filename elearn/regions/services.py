@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Select, func, select
 
+from elearn.core.text import fold
 from elearn.extensions import db
 from elearn.regions.models import COMMUNE_KINDS, PROVINCE_KINDS, Region
-from elearn.text import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "regions.csv"
 

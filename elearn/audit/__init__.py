@@ -6,9 +6,9 @@ import logging
 
 from flask import has_request_context, request
 
-from elearn.auth.models import AuditEvent
+from elearn.audit.models import AuditEvent
+from elearn.core.text import clean_line
 from elearn.extensions import db
-from elearn.text import clean_line
 
 log = logging.getLogger("elearn.audit")
 

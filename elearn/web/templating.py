@@ -9,9 +9,9 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from elearn.auth.identity import display_phone
-from elearn.forms import EmptyForm
-from elearn.i18n import current_locale
-from elearn.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
+from elearn.web.forms import EmptyForm
+from elearn.web.i18n import current_locale
+from elearn.web.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Helpers that connect service errors and safe redirects to WTForms views."""
+"""Form helpers shared by every feature: the CSRF-only form, service errors, safe redirects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 from flask_wtf import FlaskForm
 
-from elearn.errors import ServiceError
+from elearn.core.errors import ServiceError
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST-only buttons (log out, enrol, complete)."""
 
 
 def apply_errors(form: FlaskForm, error: ServiceError) -> None:
@@ -29,7 +33,7 @@ def safe_next(default_endpoint: str = "learn.dashboard") -> str:
         and not target.startswith("//")
         and not parts.netloc
         and not parts.scheme
+        and "\\" not in target
     ):
-        if "\\" not in target:
-            return target
+        return target
     return url_for(default_endpoint)

@@ -1,0 +1,1 @@
+"""Course content as versioned data: models, packages, rendering, sync."""

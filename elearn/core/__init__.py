@@ -1,0 +1,1 @@
+"""Shared helpers with no web dependency: database, time, text, errors, mail."""

@@ -1,0 +1,1 @@
+"""Web helpers: forms, templating, error pages, headers, language."""
