@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn.config import CONFIGS, ROOT, Config
@@ -80,23 +78,14 @@ def _instance_secret(path: Path) -> str:
     return key
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: enforce foreign keys, WAL for concurrent readers, wait on locks."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
 def register_extensions(app: Flask) -> None:
     import elearn.models  # noqa: F401  (every model registered on the metadata)
     from elearn.web.i18n import select_locale
 
     db.init_app(app)
+    from elearn.core import db as unit_of_work
+
+    unit_of_work.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -140,9 +129,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from elearn.web.headers import register
+    from elearn.web import boundary, headers
 
-    register(app)
+    # after_request hooks run in reverse order: the boundary (which may replace the
+    # response when a commit fails) runs before the headers are added.
+    headers.register(app)
+    boundary.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from elearn.auth import services as auth_services
 from elearn.auth.models import ROLES, User
+from elearn.core.db import unit_of_work
 from elearn.core.errors import ServiceError
 from elearn.coursemodules.loader import load_all
 from elearn.coursemodules.sync import SyncFailed, sync_from_dir
@@ -34,6 +35,18 @@ def register(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
 
 
+def transactional(command):
+    """Run a command as one unit of work: commit at the end, roll back on any error."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with unit_of_work():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     raise SystemExit(1)
@@ -45,6 +58,7 @@ def _fail(message: str) -> None:
 @click.option("--name", "full_name", required=True, help="Full name.")
 @click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@transactional
 def create_user(
     email: str | None, phone: str | None, full_name: str, role: str, password: str
 ) -> None:
@@ -67,6 +81,7 @@ def create_user(
 
 @users_cli.command("deactivate")
 @click.argument("login")
+@transactional
 def deactivate_user(login: str) -> None:
     """Disable an account and end all its sessions."""
     user = auth_services.find_by_login(login)
@@ -79,6 +94,7 @@ def deactivate_user(login: str) -> None:
 @users_cli.command("reset-link")
 @click.argument("login")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@transactional
 def reset_link(login: str, base_url: str) -> None:
     """Print a single-use password reset link to hand to a learner (e.g. phone accounts)."""
     user = auth_services.find_by_login(login)
@@ -91,6 +107,7 @@ def reset_link(login: str, base_url: str) -> None:
 
 @users_cli.command("activate")
 @click.argument("login")
+@transactional
 def activate_user(login: str) -> None:
     """Re-enable a disabled account."""
     user = auth_services.find_by_login(login)
@@ -122,6 +139,7 @@ def validate_courses() -> None:
 
 
 @courses_cli.command("sync")
+@transactional
 def sync_courses() -> None:
     """Load or update every course module into the database (one transaction)."""
     try:
@@ -140,6 +158,7 @@ def sync_courses() -> None:
 
 
 @regions_cli.command("load")
+@transactional
 def load_regions_command() -> None:
     """Load the 34 provinces and 3,321 communes from the shipped data file."""
     count = load_regions()
@@ -155,6 +174,7 @@ DEMO_ACCOUNTS = (
 
 @click.command("demo")
 @with_appcontext
+@transactional
 def demo() -> None:
     """Create demo learner, trainer and admin accounts (development only)."""
     if not current_app.config.get("DEMO_ALLOWED"):
@@ -186,6 +206,7 @@ quizzes_cli = AppGroup("quizzes", help="Quiz housekeeping.")
 
 
 @quizzes_cli.command("close-expired")
+@transactional
 def close_expired() -> None:
     """Grade every timed attempt whose deadline has passed (run it from cron)."""
     from elearn.quiz.services import close_expired_attempts

@@ -20,6 +20,7 @@ from sqlalchemy import event, inspect, text
 from elearn import create_app
 from elearn.auth import services as auth_services
 from elearn.auth.models import User
+from elearn.core.db import unit_of_work
 from elearn.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +45,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         from flask_migrate import upgrade
 
         upgrade()
+        from elearn.core.db import unit_of_work
         from elearn.regions.services import load_regions
 
-        load_regions()
+        with unit_of_work():
+            load_regions()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -115,13 +118,14 @@ def make_user(app: Flask) -> Callable[..., User]:
         counter["n"] += 1
         login = email or phone or f"user{counter['n']}-{role}@example.vn"
         with app.app_context():
-            user = auth_services.register_user(
-                login,
-                password,
-                auth_services.Profile(full_name=full_name, **profile),
-                role=role,
-                require_details=False,
-            )
+            with unit_of_work():
+                user = auth_services.register_user(
+                    login,
+                    password,
+                    auth_services.Profile(full_name=full_name, **profile),
+                    role=role,
+                    require_details=False,
+                )
             db.session.refresh(user)
             db.session.expunge(user)
         return user
@@ -171,6 +175,12 @@ def admin_client(app: Flask, make_user) -> FlaskClient:
     return login_client(app, make_user("admin", email="quantri@example.vn"))
 
 
+def committed(service: Callable, *args, **kwargs):
+    """Call a service in its own unit of work, as a request or command would, and commit."""
+    with unit_of_work():
+        return service(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def shipped_specs(app: Flask):
     from elearn.coursemodules.loader import load_all
@@ -185,7 +195,7 @@ def courses(app: Flask, shipped_specs):
     """The shipped courses, synced into the database."""
     from elearn.coursemodules.sync import sync_courses
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         sync_courses(shipped_specs)
     return shipped_specs
 

@@ -15,6 +15,7 @@ from elearn.coursemodules.sync import SyncFailed, sync_from_dir
 from elearn.extensions import db
 from elearn.learn.models import LessonCompletion
 from elearn.learn.services import complete_lesson, enroll
+from tests.conftest import committed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "courses"
 
@@ -51,16 +52,16 @@ def test_shipped_courses_validate_and_have_substance():
 
 
 def test_sync_is_idempotent_and_keeps_progress(app_ctx, course_dir, make_user):
-    report = sync_from_dir(course_dir)
+    report = committed(sync_from_dir, course_dir)
     assert report.lessons_added == 3
     first = counts()
-    sync_from_dir(course_dir)
+    committed(sync_from_dir, course_dir)
     assert counts() == first
     user = make_user()
     course = db.session.scalar(select(Course).where(Course.slug == "khoa-mau"))
     lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "bai-hai"))
-    enroll(user.id, course)
-    complete_lesson(user.id, lesson)
+    committed(enroll, user.id, course)
+    committed(complete_lesson, user.id, lesson)
     # Edit the lesson and reorder: identity by slug keeps the completion.
     path = course_dir / "mau" / "lessons" / "bai-hai.md"
     path.write_text(
@@ -73,7 +74,7 @@ def test_sync_is_idempotent_and_keeps_progress(app_ctx, course_dir, make_user):
         ),
         encoding="utf-8",
     )
-    sync_from_dir(course_dir)
+    committed(sync_from_dir, course_dir)
     db.session.expire_all()
     same = db.session.scalar(select(Lesson).where(Lesson.slug == "bai-hai"))
     assert same.id == lesson.id and same.title == "Bài hai (sửa)" and same.position == 1
@@ -81,19 +82,19 @@ def test_sync_is_idempotent_and_keeps_progress(app_ctx, course_dir, make_user):
 
 
 def test_removed_lesson_is_archived_not_deleted(app_ctx, course_dir, make_user):
-    sync_from_dir(course_dir)
+    committed(sync_from_dir, course_dir)
     user = make_user()
     course = db.session.scalar(select(Course))
     lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "bai-ba"))
-    enroll(user.id, course)
-    complete_lesson(user.id, lesson)
+    committed(enroll, user.id, course)
+    committed(complete_lesson, user.id, lesson)
     (course_dir / "mau" / "lessons" / "bai-ba.md").unlink()
     manifest = course_dir / "mau" / "course.toml"
     text = manifest.read_text(encoding="utf-8").replace(
         '[[sections]]\ntitle = "Phần hai"\nlessons = ["bai-ba"]\n', ""
     )
     manifest.write_text(text, encoding="utf-8")
-    report = sync_from_dir(course_dir)
+    report = committed(sync_from_dir, course_dir)
     assert report.lessons_archived == 1
     db.session.expire_all()
     archived = db.session.get(Lesson, lesson.id)
@@ -103,7 +104,7 @@ def test_removed_lesson_is_archived_not_deleted(app_ctx, course_dir, make_user):
 
 
 def test_broken_file_fails_sync_and_changes_nothing(app_ctx, course_dir):
-    sync_from_dir(course_dir)
+    committed(sync_from_dir, course_dir)
     before = counts()
     title_before = db.session.scalar(select(Course.title))
     manifest = course_dir / "mau" / "course.toml"
@@ -113,7 +114,7 @@ def test_broken_file_fails_sync_and_changes_nothing(app_ctx, course_dir):
     bad = course_dir / "mau" / "lessons" / "bai-hai.md"
     bad.write_text("---\ntitle: Bài hai\nminutes: nhiều\n---\n\nNội dung\n", encoding="utf-8")
     with pytest.raises(SyncFailed) as info:
-        sync_from_dir(course_dir)
+        committed(sync_from_dir, course_dir)
     assert str(info.value.problems[0]) == (
         "courses/mau/lessons/bai-hai.md:3: 'minutes' must be a whole number from 1 to 240"
     )
@@ -189,7 +190,7 @@ def test_cli_sync_and_validate_shipped_courses(runner):
 
 
 def test_course_files_cannot_inject_script(app_ctx, course_dir):
-    sync_from_dir(course_dir)
+    committed(sync_from_dir, course_dir)
     html = db.session.scalar(select(Lesson.body_html).where(Lesson.slug == "bai-mot"))
     lowered = html.lower()
     for bad in ("<script", "onerror", "onclick", 'href="javascript:', "<iframe", "style="):
@@ -297,17 +298,17 @@ def test_quiz_sync_is_idempotent_and_keeps_attempts(app_ctx, tmp_path, make_user
 
     target = tmp_path / "courses"
     shutil.copytree(QUIZ_FIXTURES, target)
-    first = sync_from_dir(target)
+    first = committed(sync_from_dir, target)
     assert (first.quizzes, first.questions) == (2, 9)
     ids = {q.name: q.id for q in db.session.scalars(select(Question))}
-    sync_from_dir(target)
+    committed(sync_from_dir, target)
     assert {q.name: q.id for q in db.session.scalars(select(Question))} == ids
     bank = target / "kt" / "questions" / "bank.gift"
     bank.write_text(
         bank.read_text(encoding="utf-8").replace("::dung-sai::", "::dung-sai-moi::"),
         encoding="utf-8",
     )
-    sync_from_dir(target)
+    committed(sync_from_dir, target)
     db.session.expire_all()
     assert db.session.get(Question, ids["dung-sai"]).archived is True
     assert db.session.scalar(select(func.count()).select_from(Quiz)) == 2

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from elearn.catalog.models import Course, Lesson
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
+from tests.conftest import committed
 
 ECOM = "thuong-mai-dien-tu"
 
@@ -89,7 +90,7 @@ def test_completing_every_required_lesson_completes_the_course_once(app, auth_cl
     from elearn.coursemodules.sync import sync_from_dir
 
     with app.app_context():
-        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+        committed(sync_from_dir, Path(__file__).parent / "fixtures" / "courses")
     client = auth_client(make_user())
     client.post("/courses/khoa-mau/enroll")
     client.post("/courses/khoa-mau/lessons/bai-mot/complete")
@@ -121,7 +122,7 @@ def test_video_is_a_click_to_load_placeholder(app, auth_client, make_user):
     from elearn.coursemodules.sync import sync_from_dir
 
     with app.app_context():
-        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+        committed(sync_from_dir, Path(__file__).parent / "fixtures" / "courses")
     client = auth_client(make_user())
     client.post("/courses/khoa-mau/enroll")
     page = client.get("/courses/khoa-mau/lessons/bai-mot").get_data(as_text=True)
@@ -149,7 +150,7 @@ def test_concurrent_completion_of_the_last_lesson_counts_once(app, make_user, au
     from elearn.coursemodules.sync import sync_from_dir
 
     with app.app_context():
-        sync_from_dir(Path(__file__).parent / "fixtures" / "courses")
+        committed(sync_from_dir, Path(__file__).parent / "fixtures" / "courses")
     user = make_user()
     client = auth_client(user)
     client.post("/courses/khoa-mau/enroll")

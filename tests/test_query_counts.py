@@ -11,6 +11,7 @@ from elearn.coursemodules.loader import CourseSpec, LessonSpec, SectionSpec
 from elearn.coursemodules.sync import sync_courses
 from elearn.extensions import db
 from elearn.learn.services import complete_lesson, enroll
+from tests.conftest import committed
 
 
 def make_spec(n: int, lessons: int) -> CourseSpec:
@@ -97,7 +98,7 @@ def grow(app, make_user, user_id: int, courses: int, lessons: int, others: int) 
 
     with app.app_context():
         specs = [make_spec(n, lessons) for n in range(courses)]
-        sync_courses(specs)
+        committed(sync_courses, specs)
         everyone = [user_id] + [make_user().id for _ in range(others)]
         for course in db.session.scalars(select(Course).options(selectinload(Course.sections))):
             add_quizzes(course, 1 + lessons // 6, everyone, attempts_each=1 + lessons // 4)
@@ -105,9 +106,9 @@ def grow(app, make_user, user_id: int, courses: int, lessons: int, others: int) 
                 select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
             ).all()
             for uid in everyone:
-                enroll(uid, course)
+                committed(enroll, uid, course)
                 for lesson in course_lessons[: len(course_lessons) // 2]:
-                    complete_lesson(uid, lesson)
+                    committed(complete_lesson, uid, lesson)
 
 
 def measure(client, count_queries) -> dict[str, int]:
@@ -135,7 +136,7 @@ def test_page_query_counts_are_flat(app, make_user, auth_client, count_queries):
     grow(app, make_user, learner.id, courses=2, lessons=4, others=1)
     small = measure(client, count_queries)
     with app.app_context():
-        sync_courses([make_spec(n, 12) for n in range(8)])
+        committed(sync_courses, [make_spec(n, 12) for n in range(8)])
     grow(app, make_user, learner.id, courses=8, lessons=12, others=4)
     large = measure(client, count_queries)
     assert small == large

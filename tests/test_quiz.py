@@ -15,7 +15,7 @@ from elearn.extensions import db
 from elearn.learn.models import Enrollment
 from elearn.quiz import services
 from elearn.quiz.models import AttemptAnswer, Quiz, QuizAttempt
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, committed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
 SLUG = "khoa-kiem-tra"
@@ -26,7 +26,7 @@ def quiz_course(app):
     from elearn.coursemodules.sync import sync_from_dir
 
     with app.app_context():
-        sync_from_dir(FIXTURES)
+        committed(sync_from_dir, FIXTURES)
         return {q.key: q.id for q in db.session.scalars(select(Quiz))}
 
 
@@ -480,7 +480,7 @@ def test_concurrent_submissions_and_completions_count_once(
     client.post(f"/courses/{SLUG}/lessons/bai-mot/complete")
     with app.app_context():
         quiz = db.session.get(Quiz, quiz_course["kiem-tra-nhanh"])
-        quick, _ = services.start_attempt(user.id, quiz)
+        quick, _ = committed(services.start_attempt, user.id, quiz)
         quick_id = quick.id
     answers = right_answers(app, quick_id)
     clients = [auth_client(user) for _ in range(20)]
@@ -506,7 +506,7 @@ def test_concurrent_submissions_and_completions_count_once(
     assert all(s in (303, 409) for s in statuses), statuses
     with app.app_context():
         final = db.session.get(Quiz, quiz_course["cuoi-khoa"])
-        attempt, _ = services.start_attempt(user.id, final)
+        attempt, _ = committed(services.start_attempt, user.id, final)
         final_id = attempt.id
     final_answers = right_answers(app, final_id)
     client.post(f"/attempts/{final_id}/submit", data=form_data(final_answers))

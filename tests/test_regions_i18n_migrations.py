@@ -13,6 +13,7 @@ from sqlalchemy import func, inspect, select, text
 from elearn.extensions import db
 from elearn.regions.models import Region
 from elearn.regions.services import load_regions
+from tests.conftest import committed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,7 +133,7 @@ def test_migrations_round_trip_keeps_rows(tmp_path, monkeypatch, scratch_databas
         assert {"users", "quiz_attempts", "certificates"} <= set(
             inspect(db.engine).get_table_names()
         )
-        sync_from_dir(ROOT / "tests" / "fixtures" / "courses")
+        committed(sync_from_dir, ROOT / "tests" / "fixtures" / "courses")
         lessons = db.session.execute(text("SELECT count(*) FROM lessons")).scalar()
         db.session.remove()
         downgrade(revision="0001")

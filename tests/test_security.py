@@ -158,10 +158,12 @@ def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
     with app.app_context():
         db.create_all()
         from elearn.auth.services import Profile, register_user
+        from elearn.core.db import unit_of_work
 
-        register_user(
-            "an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False
-        )
+        with unit_of_work():
+            register_user(
+                "an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False
+            )
     page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(

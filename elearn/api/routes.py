@@ -24,7 +24,6 @@ csrf.exempt(bp)
 
 @bp.errorhandler(ServiceError)
 def service_error(exc: ServiceError):
-    db.session.rollback()
     return error_body(exc.code, exc.message, exc.fields or None), exc.status
 
 
@@ -49,7 +48,6 @@ def token():
         user = auth_services.authenticate(login, password, client_ip())
     except ValidationFailed as exc:
         raise ApiError(401, "invalid_credentials", exc.message) from None
-    db.session.commit()
     value, expires_at = auth_services.issue_api_token(user)
     return {"token": value, "expires_at": _iso(expires_at)}, 201
 
@@ -279,7 +277,6 @@ def attempt(attempt_id: int):
     """An attempt with its questions and saved answers (results once submitted)."""
     attempt = _own_attempt(attempt_id)
     quiz_services.finalize_if_expired(attempt)
-    db.session.commit()
     return _attempt_json(attempt) | {
         "version": attempt.version,
         "questions": _questions_json(attempt),

@@ -1,22 +1,54 @@
-"""Security audit log (S24): who did what, when (UTC), from where; never secrets."""
+"""Security audit log (S24): who did what, when (UTC), from where; never secrets.
+
+`record` adds the row to the current unit of work: it is kept only if the action is.
+`record_refused` is for refused or failed actions (a wrong password, a denied page):
+its row is written in its own transaction after the unit ends, so it survives the
+rollback of the refused request.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from flask import has_request_context, request
+from sqlalchemy import insert
 
 from elearn.audit.models import AuditEvent
+from elearn.core.db import keep_on_rollback
 from elearn.core.text import clean_line
+from elearn.core.time import utcnow
 from elearn.extensions import db
 
 log = logging.getLogger("elearn.audit")
 
 
-def record(event: str, user_id: int | None = None, subject: str = "", detail: str = "") -> None:
-    """Add an audit row to the current transaction and mirror it to the log."""
+def _row(event: str, user_id: int | None, subject: str, detail: str) -> dict:
     ip = (request.remote_addr or "") if has_request_context() else "cli"
-    subject = clean_line(subject)
-    detail = clean_line(detail, 500)
-    db.session.add(AuditEvent(event=event, user_id=user_id, subject=subject, ip=ip, detail=detail))
-    log.info("%s user=%s subject=%r ip=%s %s", event, user_id, subject, ip, detail)
+    row = {
+        "at": utcnow(),
+        "event": event,
+        "user_id": user_id,
+        "subject": clean_line(subject),
+        "ip": ip[:45],
+        "detail": clean_line(detail, 500),
+    }
+    log.info("%s user=%s subject=%r ip=%s %s", event, user_id, row["subject"], ip, row["detail"])
+    return row
+
+
+def record(event: str, user_id: int | None = None, subject: str = "", detail: str = "") -> None:
+    """Add an audit row to the current unit of work and mirror it to the log."""
+    db.session.add(AuditEvent(**_row(event, user_id, subject, detail)))
+
+
+def record_refused(
+    event: str, user_id: int | None = None, subject: str = "", detail: str = ""
+) -> None:
+    """Audit a refused or failed action; the row survives the unit's rollback."""
+    row = _row(event, user_id, subject, detail)
+
+    def write() -> None:
+        with db.engine.begin() as connection:
+            connection.execute(insert(AuditEvent), [row])
+
+    keep_on_rollback(write)

@@ -31,10 +31,8 @@ def admin_required(view: Callable) -> Callable:
             return login_manager.unauthorized()
         if not is_admin(current_user):
             from elearn import audit
-            from elearn.extensions import db
 
-            audit.record("authz.denied", current_user.id, view.__name__)
-            db.session.commit()
+            audit.record_refused("authz.denied", current_user.id, view.__name__)
             abort(403)
         return view(*args, **kwargs)
 

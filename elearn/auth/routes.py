@@ -70,7 +70,6 @@ def register():
             status = 400
         else:
             sessions.start_session(user, remember=True)
-            db.session.commit()
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(url_for("catalog.index"))
     elif request.method == "POST":
@@ -96,7 +95,6 @@ def login():
             status = 400
         else:
             sessions.start_session(user, remember=bool(form.remember.data))
-            db.session.commit()
             return redirect(safe_next())
     elif request.method == "POST":
         status = 400
@@ -109,7 +107,6 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         sessions.end_session()
-        db.session.commit()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -128,7 +125,6 @@ def profile():
         try:
             services.update_profile(user, _profile_from(form))
         except ValidationFailed as exc:
-            db.session.rollback()
             apply_errors(form, exc)
             flash(exc.message, "error")
             status = 400
@@ -204,7 +200,6 @@ def reset_password(token: str):
         try:
             services.reset_password(token, form.new_password.data)
         except ValidationFailed as exc:
-            db.session.rollback()
             if "token" in exc.fields:
                 return render_template("auth/reset.html", form=None), 400
             apply_errors(form, exc)

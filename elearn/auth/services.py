@@ -130,17 +130,16 @@ def register_user(
     user = User(email=email, phone=phone, password_hash=hash_password(password), role=role)
     user.locale = locale
     _apply_profile(user, profile)
-    db.session.add(user)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
     except IntegrityError:
         # Two sign-ups raced for the same e-mail or phone: the unique index decides.
-        db.session.rollback()
         raise ValidationFailed(
             _("Please correct the errors below."), {"login": [_duplicate_message(email)]}
         ) from None
     audit.record("user.registered", user.id, user.login_name, f"role={role}")
-    db.session.commit()
     return user
 
 
@@ -154,8 +153,7 @@ def authenticate(login: str, password: str, ip: str) -> User:
     """The user for these credentials; raises Throttled or ValidationFailed (one message)."""
     account = login.strip().lower()[:254]
     if not throttle.login_allowed(account, ip):
-        audit.record("login.throttled", None, login)
-        db.session.commit()
+        audit.record_refused("login.throttled", None, login)
         raise Throttled(_("Too many failed attempts. Please wait 15 minutes and try again."))
     user = find_by_login(login)
     if user is None:
@@ -165,8 +163,7 @@ def authenticate(login: str, password: str, ip: str) -> User:
         ok = verify_password(user.password_hash, password) and user.active
     if not ok:
         throttle.record_failure(account, ip)
-        audit.record("login.failed", user.id if user else None, login)
-        db.session.commit()
+        audit.record_refused("login.failed", user.id if user else None, login)
         raise ValidationFailed(_("Wrong login or password."))
     throttle.clear_failures(account, ip)
     if needs_rehash(user.password_hash):
@@ -192,14 +189,12 @@ def update_profile(user: User, profile: Profile) -> None:
         raise ValidationFailed(_("Please correct the errors below."), errors)
     _apply_profile(user, profile)
     audit.record("profile.updated", user.id, user.login_name)
-    db.session.commit()
 
 
 def change_password(user: User, current: str, new: str, end_other_sessions: bool = True) -> None:
     """Change a password after checking the current one (S4); optionally end other sessions."""
     if not verify_password(user.password_hash, current):
-        audit.record("password.change_failed", user.id, user.login_name)
-        db.session.commit()
+        audit.record_refused("password.change_failed", user.id, user.login_name)
         raise ValidationFailed(
             _("Please correct the errors below."),
             {"current_password": [_("Your current password is not right.")]},
@@ -211,7 +206,6 @@ def change_password(user: User, current: str, new: str, end_other_sessions: bool
     if end_other_sessions:
         revoke_sessions(user.id, keep_current=True)
     audit.record("password.changed", user.id, user.login_name)
-    db.session.commit()
 
 
 def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
@@ -221,7 +215,6 @@ def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
         revoke_sessions(user.id)
         revoke_api_tokens(user.id)
     audit.record("user.activated" if active else "user.deactivated", actor_id, user.login_name)
-    db.session.commit()
 
 
 def issue_api_token(user: User) -> tuple[str, datetime]:
@@ -235,7 +228,6 @@ def issue_api_token(user: User) -> tuple[str, datetime]:
     expires_at = utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"])
     db.session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, expires_at=expires_at))
     audit.record("api_token.issued", user.id, user.login_name)
-    db.session.commit()
     return token, expires_at
 
 
@@ -280,7 +272,6 @@ def create_reset_token(user: User) -> str:
         )
     )
     audit.record("password.reset_requested", user.id, user.login_name)
-    db.session.commit()
     return token
 
 
@@ -293,7 +284,6 @@ def request_password_reset(login: str) -> tuple[User, str] | None:
     user = find_by_login(login)
     if user is None or not user.active or not user.email:
         audit.record("password.reset_unknown", None, login)
-        db.session.commit()
         return None
     return user, create_reset_token(user)
 
@@ -337,12 +327,10 @@ def reset_password(token: str, new_password: str) -> User:
         .values(used_at=now)
     )
     if not used.rowcount:
-        db.session.rollback()
         message, hint = _reset_messages()
         raise ValidationFailed(message, {"token": [hint]})
     user.password_hash = hash_password(new_password)
     revoke_sessions(user.id)
     revoke_api_tokens(user.id)
     audit.record("password.reset", user.id, user.login_name)
-    db.session.commit()
     return user

@@ -63,8 +63,8 @@ def load_user(user_id: str) -> User | None:
         session.pop(SESSION_KEY, None)
         return None
     if now - row.last_seen_at > TOUCH_AFTER:
+        # Committed by the request's unit of work (one of the two writes a GET may do).
         row.last_seen_at = now
-        db.session.commit()
     return row.user
 
 

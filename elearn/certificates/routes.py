@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from elearn.auth.permissions import admin_required, can_download_certificate
 from elearn.certificates import services
+from elearn.core.db import discard
 from elearn.core.errors import ServiceError
 from elearn.extensions import db, limiter
 from elearn.web.i18n import current_locale
@@ -79,7 +80,7 @@ def admin_revoke(code: str):
     try:
         services.revoke(certificate, request.form.get("reason", ""), current_user.id)
     except ServiceError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(url_for("certificates.admin_list", q=certificate.code)), 303
     flash(_("The certificate has been revoked."), "success")

@@ -83,7 +83,6 @@ def revoke(certificate: Certificate, reason: str, actor_id: int) -> None:
         certificate.revoked_at = utcnow()
         certificate.revoked_reason = reason
         audit.record("certificate.revoked", actor_id, certificate.code, reason)
-    db.session.commit()
 
 
 def search_query(term: str = "") -> Select[tuple[Certificate]]:

@@ -47,9 +47,9 @@ def sync_from_dir(courses_dir: Path) -> SyncReport:
 
 
 def sync_courses(specs: list[CourseSpec]) -> SyncReport:
-    """Upsert every course, section and lesson; commit once, or roll back on any error."""
+    """Upsert every course, section and lesson in the caller's unit of work."""
     report = SyncReport()
-    try:
+    if True:
         existing = {c.slug: c for c in db.session.scalars(select(Course))}
         for spec in specs:
             course = existing.get(spec.slug)
@@ -63,10 +63,7 @@ def sync_courses(specs: list[CourseSpec]) -> SyncReport:
             if slug not in wanted and not course.archived:
                 course.archived = True
                 report.courses_archived.append(slug)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        db.session.flush()
     return report
 
 

@@ -155,7 +155,6 @@ def enroll(user_id: int, course: Course) -> tuple[Enrollment, bool]:
     created = insert_ignore(
         Enrollment, {"user_id": user_id, "course_id": course.id}, ["user_id", "course_id"]
     )
-    db.session.commit()
     enrollment = get_enrollment(user_id, course.id)
     assert enrollment is not None
     return enrollment, created
@@ -182,7 +181,6 @@ def complete_lesson(user_id: int, lesson: Lesson) -> datetime:
     )
     db.session.flush()
     check_course_completion(user_id, lesson.course_id)
-    db.session.commit()
     completed_at = db.session.scalar(
         select(LessonCompletion.completed_at).where(
             LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson.id

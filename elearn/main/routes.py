@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from elearn.extensions import db
 from elearn.web.forms import EmptyForm, safe_next
 
 bp = Blueprint("main", __name__)
@@ -40,7 +39,6 @@ def set_language():
     session["locale"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
-        db.session.commit()
     return redirect(safe_next("main.index"))
 
 

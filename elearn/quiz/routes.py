@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from elearn.catalog import services as catalog
+from elearn.core.db import discard
 from elearn.core.errors import ServiceError
 from elearn.extensions import db
 from elearn.learn import services as learn
@@ -38,7 +39,7 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
 
 def _refused(exc: ServiceError, target: str):
     """A rule refused the request: nothing was saved; say why and go back (303)."""
-    db.session.rollback()
+    discard()
     flash(exc.message, "error")
     return redirect(target), 303
 
@@ -99,7 +100,6 @@ def attempt(attempt_id: int):
     """The attempt's questions with the answers saved so far."""
     attempt = _own_attempt(attempt_id)
     services.finalize_if_expired(attempt)
-    db.session.commit()
     if attempt.state != "open":
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     quiz = db.session.get(Quiz, attempt.quiz_id)
@@ -132,7 +132,6 @@ def save(attempt_id: int):
         version = services.save_answers(attempt, _answers_from_form(attempt), _version())
     except ServiceError as exc:
         if wants_json:
-            db.session.rollback()
             return {"error": {"code": exc.code, "message": exc.message}}, exc.status
         return _refused(exc, url_for("quiz.attempt", attempt_id=attempt_id))
     if wants_json:
@@ -174,7 +173,6 @@ def review(attempt_id: int):
     """The result, showing what the quiz settings allow."""
     attempt = _own_attempt(attempt_id)
     services.finalize_if_expired(attempt)
-    db.session.commit()
     if attempt.state == "open":
         return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     quiz = db.session.get(Quiz, attempt.quiz_id)

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from elearn.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from elearn.core.time import utcnow
@@ -61,17 +61,16 @@ def quiz_by_id(quiz_id: int) -> Quiz | None:
 
 
 def attempts_for(user_id: int, quiz_id: int) -> list[QuizAttempt]:
-    """A learner's attempts at a quiz, closing (and committing) any whose time ran out."""
+    """A learner's attempts at a quiz, closing any whose time ran out."""
     stmt = (
         select(QuizAttempt)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
         .order_by(QuizAttempt.number)
     )
     attempts = list(db.session.scalars(stmt))
-    if any([finalize_if_expired(a) for a in attempts if a.state == "open"]):
-        db.session.commit()
-        # Reload in one query: the commit expired every loaded attempt.
-        attempts = list(db.session.scalars(stmt))
+    for attempt in attempts:
+        if attempt.state == "open":
+            finalize_if_expired(attempt)
     return attempts
 
 
@@ -152,7 +151,6 @@ def start_attempt(
         )
     )
     if open_attempt is not None and finalize_if_expired(open_attempt):
-        db.session.commit()
         open_attempt = None
     if open_attempt is not None:
         return open_attempt, False
@@ -175,12 +173,12 @@ def start_attempt(
         else None,
         layout=_draw_layout(quiz, rng or random.SystemRandom()),
     )
-    db.session.add(attempt)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
     except IntegrityError:
         # Another tab started the same attempt number at the same moment: use that one.
-        db.session.rollback()
         existing = db.session.scalar(
             select(QuizAttempt).where(
                 QuizAttempt.user_id == user_id,
@@ -347,8 +345,8 @@ def _check_open(attempt: QuizAttempt, now: datetime) -> None:
     if attempt.state != "open":
         raise Conflict(_("This attempt has already been submitted; its answers cannot change."))
     if attempt.deadline is not None and now > attempt.deadline + grace():
-        finalize_if_expired(attempt, now)
-        db.session.commit()
+        # Refused: the boundary rolls back; the attempt is closed the next time anyone
+        # looks at it (or by the scheduled job), graded on the answers saved in time.
         raise Conflict(
             _("Time is up: the attempt was graded on the answers saved before the deadline.")
         )
@@ -419,14 +417,8 @@ def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | N
     now = utcnow()
     _check_open(attempt, now)
     _check_version(attempt, version)
-    try:
-        _apply_answers(attempt, answers, now)
-        _bump_version(attempt)
-        db.session.commit()
-    except OperationalError:
-        # SQLite: a submission of the same attempt committed meanwhile.
-        db.session.rollback()
-        raise Conflict(_("The answers could not be saved just now. Please try again.")) from None
+    _apply_answers(attempt, answers, now)
+    _bump_version(attempt)
     db.session.refresh(attempt)
     return attempt.version
 
@@ -480,7 +472,6 @@ def close_expired_attempts() -> int:
         attempt = db.session.get(QuizAttempt, attempt_id)
         if attempt is not None and finalize_if_expired(attempt):
             closed += 1
-        db.session.commit()
     return closed
 
 
@@ -492,26 +483,22 @@ def submit_attempt(
 ) -> QuizAttempt:
     """Grade and close the attempt once; repeating it returns the same result."""
     now = utcnow()
-    try:
-        attempt = db.session.scalar(
-            select(QuizAttempt).where(QuizAttempt.id == attempt_id).with_for_update()
-        )
-        if attempt is None or attempt.user_id != user_id:
-            raise NotFound(_("No such attempt."))
-        if attempt.state == "open":
-            late = attempt.deadline is not None and now > attempt.deadline + grace()
-            if answers and not late:
-                _check_version(attempt, version)
-                _apply_answers(attempt, answers, now)
-            _grade_and_close(attempt, attempt.deadline if late else now)
-        db.session.commit()
-    except (IntegrityError, OperationalError):
-        # A concurrent submission won the race (SQLite reports it as a lock error).
-        db.session.rollback()
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    db.session.refresh(attempt)
-    if attempt.state != "submitted":
-        raise Conflict(_("The attempt is being submitted. Please try again in a moment."))
+    # The row lock makes concurrent submissions of one attempt queue here (PostgreSQL);
+    # SQLite serialises writing transactions already (BEGIN IMMEDIATE).
+    attempt = db.session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound(_("No such attempt."))
+    if attempt.state == "open":
+        late = attempt.deadline is not None and now > attempt.deadline + grace()
+        if answers and not late:
+            _check_version(attempt, version)
+            _apply_answers(attempt, answers, now)
+        _grade_and_close(attempt, attempt.deadline if late else now)
     return attempt
 
 

@@ -58,5 +58,5 @@ def load_regions(path: Path = DATA_FILE) -> int:
             region.name_folded = fold(row["name"])
             db.session.add(region)
         db.session.flush()
-    db.session.commit()
+    db.session.flush()
     return db.session.scalar(select(func.count()).select_from(Region)) or 0

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
-
-from elearn.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +36,12 @@ def error_response(status: int, code: str, message: str):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def busy_response():
+    """The database was too busy to save the change (SQLite lock timeout, lost connection)."""
+    response = error_response(503, "busy", _messages()[503])
+    return current_app.make_response(response)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
@@ -52,7 +56,6 @@ def register(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return handle_http(exc)
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise exc
         return error_response(500, "internal_error", _messages()[500])
