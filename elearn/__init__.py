@@ -26,6 +26,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     register_extensions(app)
     register_blueprints(app)
     register_course_modules(app)
+    register_event_handlers(app)
     register_errorhandlers(app)
     register_security(app)
     register_commands(app)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.auth.routes import bp as auth_bp
     from elearn.catalog.routes import bp as catalog_bp
     from elearn.certificates.routes import bp as certificates_bp
+    from elearn.content.routes import bp as content_bp
     from elearn.learn.routes import bp as learn_bp
     from elearn.main.routes import bp as main_bp
     from elearn.quiz.routes import bp as quiz_bp
@@ -110,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(content_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
@@ -117,9 +120,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_course_modules(app: Flask) -> None:
-    from elearn.coursemodules.registry import register_modules
+    from elearn.content.modules import register_modules
 
     register_modules(app)
+
+
+def register_event_handlers(app: Flask) -> None:
+    """Import the features whose receivers react to domain events (elearn.core.events)."""
+    import elearn.certificates.services  # noqa: F401  (course_completed -> certificate)
+    import elearn.learn.completion  # noqa: F401  (lesson/attempt -> figures, completion)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -138,9 +147,13 @@ def register_security(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from elearn.cli import register
+    from elearn.auth.commands import demo, users_cli
+    from elearn.content.commands import courses_cli
+    from elearn.quiz.commands import quizzes_cli
+    from elearn.regions.commands import regions_cli
 
-    register(app)
+    for command in (users_cli, courses_cli, regions_cli, quizzes_cli, demo):
+        app.cli.add_command(command)
 
 
 def register_template_helpers(app: Flask) -> None:

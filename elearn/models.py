@@ -1,26 +1,49 @@
 """Every model, imported in one place for Alembic and the shell."""
 
 from elearn.audit.models import AuditEvent
-from elearn.auth.models import ApiToken, User, UserSession
-from elearn.catalog.models import Course, Lesson, Section
+from elearn.auth.models import ApiToken, PasswordResetToken, User, UserSession
 from elearn.certificates.models import Certificate
+from elearn.content.models import (
+    Asset,
+    Course,
+    CourseRevision,
+    Lesson,
+    LessonVersion,
+    Question,
+    QuestionVersion,
+    Quiz,
+    RevisionAsset,
+    RevisionLesson,
+    RevisionQuestion,
+    RevisionQuiz,
+    Section,
+)
 from elearn.learn.models import Enrollment, LessonCompletion
-from elearn.quiz.models import AttemptAnswer, Question, Quiz, QuizAttempt
+from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from elearn.regions.models import Region
 
 __all__ = [
     "ApiToken",
+    "Asset",
     "AttemptAnswer",
-    "Certificate",
-    "Question",
-    "Quiz",
-    "QuizAttempt",
     "AuditEvent",
+    "Certificate",
     "Course",
+    "CourseRevision",
     "Enrollment",
     "Lesson",
     "LessonCompletion",
+    "LessonVersion",
+    "PasswordResetToken",
+    "Question",
+    "QuestionVersion",
+    "Quiz",
+    "QuizAttempt",
     "Region",
+    "RevisionAsset",
+    "RevisionLesson",
+    "RevisionQuestion",
+    "RevisionQuiz",
     "Section",
     "User",
     "UserSession",

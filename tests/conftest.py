@@ -38,6 +38,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "ELEARN_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": url,
             "ELEARN_COURSES_DIR": str(ROOT / "courses"),
+            "ELEARN_MEDIA_DIR": str(instance / "media"),
+            # ELEARN_TEST_RAISE=1 shows the traceback of an unexpected error instead of a 500.
+            "PROPAGATE_EXCEPTIONS": bool(os.environ.get("ELEARN_TEST_RAISE")) or None,
         }
     )
     with app.app_context():
@@ -84,6 +87,9 @@ def _clean(app: Flask) -> Iterator[None]:
         db.session.remove()
         _truncate()
     limiter.reset()
+    from elearn.content.structure import clear_caches
+
+    clear_caches()
 
 
 @pytest.fixture
@@ -182,21 +188,27 @@ def committed(service: Callable, *args, **kwargs):
 
 
 @pytest.fixture(scope="session")
-def shipped_specs(app: Flask):
-    from elearn.coursemodules.loader import load_all
+def shipped_packages(app: Flask):
+    """The packages of the shipped course modules, read and validated once."""
+    from elearn.content.sync import read_all
 
-    specs, problems = load_all(Path(app.config["ELEARN_COURSES_DIR"]))
-    assert not problems, "\n".join(map(str, problems))
-    return specs
+    with app.app_context():
+        return read_all(Path(app.config["ELEARN_COURSES_DIR"]))
+
+
+@pytest.fixture(scope="session")
+def shipped_specs(shipped_packages):
+    """The shipped courses as packages (elearn.content.package.Package)."""
+    return [package for _source, package in shipped_packages]
 
 
 @pytest.fixture
-def courses(app: Flask, shipped_specs):
+def courses(app: Flask, shipped_packages, shipped_specs):
     """The shipped courses, synced into the database."""
-    from elearn.coursemodules.sync import sync_courses
+    from elearn.content.sync import sync_packages
 
     with app.app_context(), unit_of_work():
-        sync_courses(shipped_specs)
+        sync_packages(shipped_packages)
     return shipped_specs
 
 

@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from elearn.certificates.models import Certificate
+from elearn.content.models import Quiz, RevisionQuiz
+from elearn.content.structure import clear_caches
 from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.learn.models import Enrollment
-from elearn.quiz import services
-from elearn.quiz.models import AttemptAnswer, Quiz, QuizAttempt
+from elearn.quiz import attempts as services
+from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from tests.conftest import PASSWORD, committed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
@@ -23,7 +25,7 @@ SLUG = "khoa-kiem-tra"
 
 @pytest.fixture
 def quiz_course(app):
-    from elearn.coursemodules.sync import sync_from_dir
+    from elearn.content.sync import sync_from_dir
 
     with app.app_context():
         committed(sync_from_dir, FIXTURES)
@@ -479,8 +481,8 @@ def test_concurrent_submissions_and_completions_count_once(
     client.post(f"/courses/{SLUG}/enroll")
     client.post(f"/courses/{SLUG}/lessons/bai-mot/complete")
     with app.app_context():
-        quiz = db.session.get(Quiz, quiz_course["kiem-tra-nhanh"])
-        quick, _ = committed(services.start_attempt, user.id, quiz)
+        course, quiz = services.published_quiz(quiz_course["kiem-tra-nhanh"])
+        quick, _ = committed(services.start_attempt, user.id, course, quiz)
         quick_id = quick.id
     answers = right_answers(app, quick_id)
     clients = [auth_client(user) for _ in range(20)]
@@ -505,8 +507,8 @@ def test_concurrent_submissions_and_completions_count_once(
     )
     assert all(s in (303, 409) for s in statuses), statuses
     with app.app_context():
-        final = db.session.get(Quiz, quiz_course["cuoi-khoa"])
-        attempt, _ = committed(services.start_attempt, user.id, final)
+        course, final = services.published_quiz(quiz_course["cuoi-khoa"])
+        attempt, _ = committed(services.start_attempt, user.id, course, final)
         final_id = attempt.id
     final_answers = right_answers(app, final_id)
     client.post(f"/attempts/{final_id}/submit", data=form_data(final_answers))
@@ -604,8 +606,10 @@ def test_review_shows_what_the_quiz_allows(app, api, quiz_course, learner_client
     result = api.post(f"/attempts/{part}/submission").json
     assert "questions" in result and all("feedback" not in q for q in result["questions"])
     with app.app_context():
-        db.session.execute(update(Quiz).values(review="score"))
+        # An author's change of settings, in place (the studio would publish a revision).
+        db.session.execute(update(RevisionQuiz).values(review="score"))
         db.session.commit()
+    clear_caches()
     page = learner_client.get(f"/attempts/{part}/review").get_data(as_text=True)
     assert "Câu hỏi 1" not in page and "Điểm của bạn: 0" in page
     assert "questions" not in api.post(f"/attempts/{part}/submission").json
@@ -615,7 +619,7 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
     types = set()
     for spec in shipped_specs:
         categories: dict[str, int] = {}
-        for question in spec.questions:
+        for _bank, question in spec.questions:
             categories[question.category] = categories.get(question.category, 0) + 1
             types.add(question.qtype)
         last = spec.sections[-1].quizzes
@@ -631,7 +635,7 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
             for check in checks:
                 size = sum(categories[i["category"]] if "category" in i else 1 for i in check.items)
                 assert 4 <= size <= 6, (spec.slug, check.key, size)
-        assert all(q.text.strip() for q in spec.questions)
+        assert all(q.text.strip() for _bank, q in spec.questions)
     assert types == {"single", "multi", "truefalse", "short", "numeric", "matching"}
 
 

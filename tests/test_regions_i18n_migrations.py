@@ -124,7 +124,7 @@ def test_migrations_round_trip_keeps_rows(tmp_path, monkeypatch, scratch_databas
     from flask_migrate import downgrade, upgrade
 
     from elearn import create_app
-    from elearn.coursemodules.sync import sync_from_dir
+    from elearn.content.sync import sync_from_dir
 
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
     app = create_app({"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_database_url})

@@ -10,11 +10,11 @@ from wtforms.fields import DecimalField
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from elearn.modules import API_VERSION, CourseModule, Tool
+
 from . import tools
 
-blueprint = Blueprint("chat_luong", __name__, template_folder="templates", static_folder="static")
-
-TOOLS = [("scorecard", "Tự chấm điểm theo bộ tiêu chí OCOP")]
+blueprint = Blueprint("chat_luong", __name__, template_folder="templates")
 
 
 class PointsField(DecimalField):
@@ -122,3 +122,12 @@ def scorecard():
         ),
         status,
     )
+
+
+module = CourseModule(
+    name="chat_luong",
+    api_version=API_VERSION,
+    blueprint=blueprint,
+    tools=(Tool("scorecard", "Tự chấm điểm theo bộ tiêu chí OCOP", endpoint="scorecard"),),
+    package="package",
+)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from elearn.modules import API_VERSION, CourseModule, Tool
+
 from . import tools
 
-blueprint = Blueprint("thuong_hieu", __name__, template_folder="templates", static_folder="static")
+blueprint = Blueprint("thuong_hieu", __name__, template_folder="templates")
 
-TOOLS = [("label_checklist", "Danh sách kiểm tra nhãn sản phẩm")]
 
 # Ô ẩn của biểu mẫu: cho biết người dùng đã bấm "Kiểm tra", kể cả khi không đánh dấu mục nào.
 SUBMITTED_FIELD = "kiem_tra"
@@ -47,3 +48,14 @@ def label_checklist():
         ),
         status,
     )
+
+
+module = CourseModule(
+    name="thuong_hieu",
+    api_version=API_VERSION,
+    blueprint=blueprint,
+    tools=(
+        Tool("label_checklist", "Danh sách kiểm tra nhãn sản phẩm", endpoint="label_checklist"),
+    ),
+    package="package",
+)

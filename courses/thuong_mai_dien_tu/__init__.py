@@ -7,6 +7,8 @@ from wtforms import DecimalField, Form
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
+from elearn.modules import API_VERSION, CourseModule, Tool
+
 from .tools import (
     PriceInputError,
     calculate_selling_price,
@@ -20,10 +22,8 @@ blueprint = Blueprint(
     "thuong_mai_dien_tu",
     __name__,
     template_folder="templates",
-    static_folder="static",
 )
 
-TOOLS = [("price_calculator", "Máy tính giá bán online")]
 
 #: Số liệu của ví dụ trong bài "Tính giá bán khi bán online" (hộp chè 200 g).
 EXAMPLE_ARGS = {
@@ -180,3 +180,12 @@ def price_calculator():
         ),
         status,
     )
+
+
+module = CourseModule(
+    name="thuong_mai_dien_tu",
+    api_version=API_VERSION,
+    blueprint=blueprint,
+    tools=(Tool("price_calculator", "Máy tính giá bán online", endpoint="price_calculator"),),
+    package="package",
+)

@@ -11,11 +11,12 @@ from elearn.auth import services as auth_services
 from elearn.auth.sessions import client_ip
 from elearn.catalog import services as catalog
 from elearn.certificates import services as certificate_services
+from elearn.content import structure
 from elearn.core.errors import ServiceError, ValidationFailed
 from elearn.extensions import csrf, db, limiter
 from elearn.learn import services as learn
-from elearn.quiz import services as quiz_services
-from elearn.quiz.queries import course_quizzes
+from elearn.learn.enrolment import get_enrollment
+from elearn.quiz import attempts as quiz_services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not sent by browsers on their own, so CSRF does not apply here.
@@ -61,19 +62,19 @@ def courses():
     return {
         "courses": [
             {
-                "slug": c.slug,
-                "title": c.title,
-                "summary": c.summary,
-                "topic": c.topic,
+                "slug": slug,
+                "title": revision.title,
+                "summary": revision.summary,
+                "topic": revision.topic,
                 "lesson_count": count,
             }
-            for c, count in rows
+            for revision, slug, count in rows
         ]
     }
 
 
 def _course_or_404(slug: str):
-    course = catalog.course_outline(slug)
+    course = structure.published(slug)
     if course is None:
         raise ApiError(404, "not_found", _("No such course."))
     return course
@@ -83,9 +84,9 @@ def _course_or_404(slug: str):
 def course(slug: str):
     """A course's outline: sections with their lessons and quizzes."""
     course = _course_or_404(slug)
-    quizzes = course_quizzes([course.id])
     return {
         "slug": course.slug,
+        "revision": course.revision_number,
         "title": course.title,
         "summary": course.summary,
         "topic": course.topic,
@@ -104,8 +105,7 @@ def course(slug: str):
                 ],
                 "quizzes": [
                     {"id": quiz.id, "key": quiz.key, "title": quiz.title, "required": quiz.required}
-                    for quiz in quizzes
-                    if quiz.section_id == section.id
+                    for quiz in section.quizzes
                 ],
             }
             for section in course.sections
@@ -117,41 +117,40 @@ def course(slug: str):
 @token_required
 def enrollment(slug: str):
     """Enrol the caller: 201 when new, 200 when already enrolled."""
-    course = catalog.course_by_slug(slug)
-    if course is None:
-        raise ApiError(404, "not_found", _("No such course."))
-    enrollment, created = learn.enroll(current_api_user().id, course)
+    course = _course_or_404(slug)
+    enrollment, created = learn.enroll_in_course(current_api_user(), course)
     body = {"course": slug, "enrolled_at": _iso(enrollment.enrolled_at)}
     return body, 201 if created else 200
 
 
 def _lesson_or_404(lesson_id: int):
-    lesson = catalog.lesson_by_id(lesson_id)
-    if lesson is None:
+    found = structure.published_lesson(lesson_id)
+    if found is None:
         raise ApiError(404, "not_found", _("No such lesson."))
-    return lesson
+    return found
 
 
 @bp.get("/lessons/<int:lesson_id>")
 @token_required
 def lesson(lesson_id: int):
     """A lesson's content (403 unless enrolled)."""
-    lesson = _lesson_or_404(lesson_id)
+    course, lesson = _lesson_or_404(lesson_id)
     user = current_api_user()
-    if learn.get_enrollment(user.id, lesson.course_id) is None:
-        raise ApiError(403, "not_enrolled", _("Enrol in the course first."))
-    done = learn.completed_lesson_ids(user.id, lesson.course_id)
+    try:
+        page = learn.lesson_page(user.id, course, lesson)
+    except ServiceError:
+        raise ApiError(403, "not_enrolled", _("Enrol in the course first.")) from None
     return {
         "id": lesson.id,
         "slug": lesson.slug,
-        "course": lesson.course.slug,
+        "course": course.slug,
         "title": lesson.title,
         "minutes": lesson.minutes,
         "required": lesson.required,
         "video_url": lesson.video_url,
         "video_minutes": lesson.video_minutes,
-        "html": lesson.body_html,
-        "completed": lesson.id in done,
+        "html": page.html,
+        "completed": page.is_done,
     }
 
 
@@ -159,9 +158,9 @@ def lesson(lesson_id: int):
 @token_required
 def completion(lesson_id: int):
     """Mark a lesson complete; repeating it changes nothing."""
-    lesson = _lesson_or_404(lesson_id)
-    completed_at = learn.complete_lesson(current_api_user().id, lesson)
-    return {"lesson_id": lesson.id, "completed_at": _iso(completed_at)}
+    course, lesson = _lesson_or_404(lesson_id)
+    done = learn.complete_lesson(current_api_user().id, course, lesson)
+    return {"lesson_id": lesson.id, "completed_at": _iso(done.completed_at)}
 
 
 @bp.get("/me/progress")
@@ -188,13 +187,14 @@ def progress():
 
 
 def _quiz_or_404(quiz_id: int):
-    quiz = quiz_services.quiz_by_id(quiz_id)
-    if quiz is None:
+    found = quiz_services.published_quiz(quiz_id)
+    if found is None:
         raise ApiError(404, "not_found", _("No such quiz."))
-    return quiz
+    return found
 
 
-def _attempt_json(attempt) -> dict:
+def _attempt_json(attempt, quiz) -> dict:
+    """An attempt; "passed" by the quiz's current rule (elearn.quiz.standing)."""
     return {
         "attempt_id": attempt.id,
         "number": attempt.number,
@@ -203,7 +203,9 @@ def _attempt_json(attempt) -> dict:
         "deadline": _iso(attempt.deadline),
         "submitted_at": _iso(attempt.submitted_at),
         "score": attempt.score,
-        "passed": attempt.passed,
+        "passed": quiz_services.standing.passes(quiz, attempt.score)
+        if attempt.score is not None
+        else None,
     }
 
 
@@ -211,9 +213,9 @@ def _attempt_json(attempt) -> dict:
 @token_required
 def quiz(quiz_id: int):
     """A quiz's settings and the caller's attempts (never the answers)."""
-    quiz = _quiz_or_404(quiz_id)
+    course, quiz = _quiz_or_404(quiz_id)
     user = current_api_user()
-    if learn.get_enrollment(user.id, quiz.course_id) is None:
+    if get_enrollment(user.id, course.course_id) is None:
         raise ApiError(403, "not_enrolled", _("Enrol in the course first."))
     summary = quiz_services.quiz_summary(user.id, quiz)
     return {
@@ -223,12 +225,12 @@ def quiz(quiz_id: int):
         "required": quiz.required,
         "pass_mark": quiz.pass_mark,
         "max_attempts": quiz.max_attempts or None,
-        "attempts_left": summary["left"],
+        "attempts_left": summary.left,
         "time_limit_minutes": quiz.time_limit_minutes or None,
         "grading": quiz.grading,
         "review": quiz.review,
-        "passed": summary["passed"],
-        "attempts": [_attempt_json(a) for a in summary["attempts"]],
+        "passed": summary.passed,
+        "attempts": [_attempt_json(a, quiz) for a in summary.attempts],
     }
 
 
@@ -250,10 +252,10 @@ def _questions_json(attempt) -> list[dict]:
 @token_required
 def start_attempt(quiz_id: int):
     """Start an attempt (201), or get the open one back (200); 409 when none are left."""
-    quiz = _quiz_or_404(quiz_id)
+    course, quiz = _quiz_or_404(quiz_id)
     user = current_api_user()
-    attempt, created = quiz_services.start_attempt(user.id, quiz)
-    body = _attempt_json(attempt) | {
+    attempt, created = quiz_services.start_attempt(user.id, course, quiz)
+    body = _attempt_json(attempt, quiz) | {
         "version": attempt.version,
         "questions": _questions_json(attempt),
     }
@@ -277,7 +279,8 @@ def attempt(attempt_id: int):
     """An attempt with its questions and saved answers (results once submitted)."""
     attempt = _own_attempt(attempt_id)
     quiz_services.finalize_if_expired(attempt)
-    return _attempt_json(attempt) | {
+    _course, quiz = quiz_services.quiz_of(attempt)
+    return _attempt_json(attempt, quiz) | {
         "version": attempt.version,
         "questions": _questions_json(attempt),
     }
@@ -305,12 +308,13 @@ def submission(attempt_id: int):
     if request.get_data():
         answers = _answers_from(json_body()) or None
     attempt = quiz_services.submit_attempt(attempt_id, current_api_user().id, answers)
-    quiz = quiz_services.quiz_by_id(attempt.quiz_id)
-    body = _attempt_json(attempt) | {"pass_mark": quiz.pass_mark if quiz else None}
-    if quiz is not None and quiz.review in ("correctness", "full"):
+    _course, quiz = quiz_services.quiz_of(attempt)
+    policy = quiz_services.review_policy(quiz)
+    body = _attempt_json(attempt, quiz) | {"pass_mark": quiz.pass_mark}
+    if policy.questions:
         body["questions"] = [
             {"id": int(qid), "correct": r["correct"], "fraction": r["fraction"]}
-            | ({"feedback": r["feedback"]} if quiz.review == "full" else {})
+            | ({"feedback": r["feedback"]} if policy.feedback else {})
             for qid, r in (attempt.result or {}).items()
         ]
     return body

@@ -4,19 +4,66 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 
 from elearn import audit
-from elearn.certificates.codes import normalize_code
+from elearn.auth.models import User
+from elearn.certificates.codes import new_code, normalize_code
 from elearn.certificates.models import Certificate
 from elearn.certificates.pdf import render_certificate
+from elearn.content import structure
+from elearn.core.db import insert_ignore
 from elearn.core.errors import NotFound, ValidationFailed
+from elearn.core.events import course_completed
 from elearn.core.text import like_pattern
 from elearn.core.time import utcnow
 from elearn.extensions import db
+
+
+def issue_certificate(user_id: int, course_id: int) -> bool:
+    """Issue the course's certificate once (unique per learner and course); True if new.
+
+    The learner's name and the course title are copied as they are now, so the paper
+    and the verification page agree for ever.
+    """
+    user = db.session.get(User, user_id)
+    course = structure.published_for_courses([course_id]).get(course_id)
+    if user is None or course is None:
+        return False
+    return insert_ignore(
+        Certificate,
+        {
+            "code": new_code(),
+            "user_id": user_id,
+            "course_id": course_id,
+            "learner_name": user.full_name,
+            "course_title": course.title,
+        },
+        ["user_id", "course_id"],
+    )
+
+
+@course_completed.connect
+def _on_course_completed(sender: Any, user_id: int, course_id: int, **_: Any) -> None:
+    issue_certificate(user_id, course_id)
+
+
+def certificates_for(user_id: int, course_ids: list[int]) -> dict[int, Certificate]:
+    """course id -> this learner's certificate, for the given courses (one query)."""
+    if not course_ids:
+        return {}
+    return {
+        c.course_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id == user_id, Certificate.course_id.in_(course_ids)
+            )
+        )
+    }
 
 
 def by_code(typed: str) -> Certificate | None:

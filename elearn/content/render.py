@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
@@ -27,29 +28,87 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def render_markdown(text: str, static_base: str | None = None, drop_title: bool = False) -> str:
+def render_markdown(
+    text: str,
+    resolve_link: Callable[[str], str | None] | None = None,
+    drop_title: bool = False,
+) -> str:
     """Render Markdown and sanitise the HTML.
 
-    `static_base` turns relative `static/...` links into the module's static URL;
-    `drop_title` removes a leading level-1 heading (the page shows the title itself).
+    `resolve_link` is offered every `src` and `href` and may return a replacement (the
+    package reader turns `assets/…` links into their stored URL); `drop_title` removes
+    a leading level-1 heading (the page shows the title itself).
     """
     tokens = _md.parse(text)
     if drop_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         tokens = tokens[3:]
-    if static_base:
-        _rewrite_static(tokens, static_base.rstrip("/") + "/")
+    if resolve_link is not None:
+        _rewrite_links(tokens, resolve_link)
     html = _md.renderer.render(tokens, _md.options, {})
     return sanitize_html(html)
 
 
-def _rewrite_static(tokens: list, base: str) -> None:
+def links(text: str) -> list[tuple[int, str]]:
+    """(line, url) of every link and image in a Markdown text, in order."""
+    found: list[tuple[int, str]] = []
+
+    def walk(tokens: list, line: int) -> None:
+        for token in tokens:
+            here = token.map[0] + 1 if token.map else line
+            for attr in ("src", "href"):
+                value = token.attrGet(attr)
+                if isinstance(value, str):
+                    found.append((here, value))
+            if token.children:
+                walk(token.children, here)
+
+    walk(_md.parse(text), 1)
+    return found
+
+
+def _rewrite_links(tokens: list, resolve: Callable[[str], str | None]) -> None:
     for token in tokens:
         if token.children:
-            _rewrite_static(token.children, base)
+            _rewrite_links(token.children, resolve)
         for attr in ("src", "href"):
             value = token.attrGet(attr)
-            if isinstance(value, str) and value.startswith("static/"):
-                token.attrSet(attr, base + value[len("static/") :])
+            if isinstance(value, str):
+                replacement = resolve(value)
+                if replacement is not None:
+                    token.attrSet(attr, replacement)
+
+
+#: Elements whose content the sanitiser drops with them: left open, they swallow the rest.
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+             "noscript", "plaintext", "template", "select", "object")  # fmt: skip
+_OPEN_RE = re.compile(r"<(/?)(" + "|".join(_RAW_TEXT) + r")\b[^>]*>", re.IGNORECASE)
+
+
+def unclosed_elements(text: str) -> list[tuple[int, str]]:
+    """(line, description) of each raw HTML element or comment that is opened and never
+    closed: nh3 would silently remove everything after it."""
+    problems: list[tuple[int, str]] = []
+    open_stack: list[tuple[str, int]] = []
+    for match in _OPEN_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        closing, tag = match.group(1) == "/", match.group(2).lower()
+        if closing:
+            for i in range(len(open_stack) - 1, -1, -1):
+                if open_stack[i][0] == tag:
+                    del open_stack[i:]
+                    break
+        elif not match.group(0).endswith("/>"):
+            open_stack.append((tag, line))
+    problems.extend((line, f"<{tag}> is never closed") for tag, line in open_stack)
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            line = text.count("\n", 0, start) + 1
+            problems.append((line, "an HTML comment '<!--' is never closed with '-->'"))
+            break
+        position = end + 3
+    return sorted(problems)
 
 
 def sanitize_html(html: str) -> str:

@@ -205,7 +205,7 @@ def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str]) -> bo
         .insert(table)
         .values(**full)
         .on_conflict_do_nothing(index_elements=conflict)
-        .returning(table.c.id)
+        .returning(*table.primary_key.columns)
     )
     # rowcount is unreliable across drivers here; RETURNING yields a row only when inserted.
     return db.session.execute(stmt).first() is not None

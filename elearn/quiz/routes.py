@@ -8,26 +8,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from elearn.catalog import services as catalog
+from elearn.content import structure
+from elearn.content.structure import CourseStructure, QuizEntry
 from elearn.core.db import discard
 from elearn.core.errors import ServiceError
-from elearn.extensions import db
-from elearn.learn import services as learn
-from elearn.quiz import services
-from elearn.quiz.models import Quiz, QuizAttempt
+from elearn.learn.enrolment import get_enrollment
+from elearn.quiz import attempts as services
+from elearn.quiz.models import QuizAttempt
 from elearn.web.forms import EmptyForm
 
 bp = Blueprint("quiz", __name__)
 
 
-def _quiz_or_404(slug: str, key: str) -> tuple[Any, Quiz]:
-    course = catalog.course_by_slug(slug)
-    if course is None:
+def _quiz_or_404(slug: str, key: str) -> tuple[CourseStructure, QuizEntry]:
+    course = structure.published(slug)
+    if course is None or key not in course.quiz_by_key:
         abort(404)
-    quiz = services.quiz_by_key(course.id, key)
-    if quiz is None:
-        abort(404)
-    return course, quiz
+    return course, course.quiz_by_key[key]
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:
@@ -73,7 +70,7 @@ def _version() -> int | None:
 def overview(slug: str, key: str):
     """The quiz's rules in plain words and the learner's attempts."""
     course, quiz = _quiz_or_404(slug, key)
-    enrollment = learn.get_enrollment(current_user.id, course.id)
+    enrollment = get_enrollment(current_user.id, course.course_id)
     summary = services.quiz_summary(current_user.id, quiz) if enrollment else None
     return render_template(
         "quiz/overview.html", course=course, quiz=quiz, enrollment=enrollment, summary=summary
@@ -88,7 +85,7 @@ def start(slug: str, key: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt, _started = services.start_attempt(current_user.id, quiz)
+        attempt, _started = services.start_attempt(current_user.id, course, quiz)
     except ServiceError as exc:
         return _refused(exc, url_for("quiz.overview", slug=slug, key=key))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
@@ -102,8 +99,7 @@ def attempt(attempt_id: int):
     services.finalize_if_expired(attempt)
     if attempt.state != "open":
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    quiz = db.session.get(Quiz, attempt.quiz_id)
-    course = catalog.course_by_id(quiz.course_id)
+    course, quiz = services.quiz_of(attempt)
     return render_template(
         "quiz/attempt.html",
         attempt=attempt,
@@ -175,16 +171,18 @@ def review(attempt_id: int):
     services.finalize_if_expired(attempt)
     if attempt.state == "open":
         return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
-    quiz = db.session.get(Quiz, attempt.quiz_id)
-    course = catalog.course_by_id(quiz.course_id)
-    enrollment = learn.get_enrollment(current_user.id, course.id)
+    course, quiz = services.quiz_of(attempt)
+    policy = services.review_policy(quiz)
+    enrollment = get_enrollment(current_user.id, course.course_id)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         quiz=quiz,
         course=course,
         enrollment=enrollment,
-        questions=services.attempt_questions(attempt) if quiz.review != "score" else [],
+        policy=policy,
+        passed=services.standing.passes(quiz, attempt.score),
+        questions=services.attempt_questions(attempt) if policy.questions else [],
         right_answer=services.right_answer_text,
         response_text=services.response_text,
     )

@@ -9,6 +9,8 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from elearn.auth.identity import display_phone
+from elearn.auth.permissions import is_admin
+from elearn.modules import tool_context
 from elearn.web.forms import EmptyForm
 from elearn.web.i18n import current_locale
 from elearn.web.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
@@ -26,6 +28,8 @@ def register(app: Flask) -> None:
             "ROLE_LABELS": ROLE_LABELS,
             "current_user": current_user,
             "request_path": lambda: request.full_path.rstrip("?"),
+            "tool_context": tool_context,
+            "is_admin": is_admin,
         }
 
     @app.template_filter("datetime")

@@ -15,7 +15,7 @@ import pytest
 from tests.courses.tools_loader import load_tools
 
 ROOT = Path(__file__).resolve().parents[2]
-URL = "/courses/quan-ly-san-xuat-chat-luong/tools/tu-cham-diem"
+URL = "/tools/chat_luong/tu-cham-diem"
 
 
 tools = load_tools("chat_luong")

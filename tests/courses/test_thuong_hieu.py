@@ -16,7 +16,7 @@ import pytest
 from tests.courses.tools_loader import load_tools
 
 ROOT = Path(__file__).resolve().parents[2]
-URL = "/courses/thuong-hieu-cau-chuyen-san-pham/tools/kiem-tra-nhan"
+URL = "/tools/thuong_hieu/kiem-tra-nhan"
 
 
 tools = load_tools("thuong_hieu")

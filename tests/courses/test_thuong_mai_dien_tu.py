@@ -4,7 +4,7 @@ Unit tests exercise ``courses/thuong_mai_dien_tu/tools.py`` (loaded straight fro
 its file, so they need neither Flask nor the app). HTTP tests (every one has
 ``http`` in its name) use the ``client`` fixture from ``tests/conftest.py``: a
 Flask test client of the whole app, with the module's blueprint mounted under
-``/courses/thuong-mai-dien-tu/tools/``.
+``/tools/thuong_mai_dien_tu/``.
 
 Run only the unit tests with::
 
@@ -315,7 +315,7 @@ def test_format_percent(value, text):
 
 # --- HTTP: the tool page in the whole app -------------------------------------------
 
-URL = "/courses/thuong-mai-dien-tu/tools/gia-ban"
+URL = "/tools/thuong_mai_dien_tu/gia-ban"
 EXAMPLE_ARGS = {
     "gia_von": "85000",
     "bao_bi": "7000",

@@ -1,7 +1,4 @@
-"""Command-line interface: users, courses, regions and demo data.
-
-The commands call the same services as the web pages and the API.
-"""
+"""`flask users …` and `flask demo`: accounts from the command line."""
 
 from __future__ import annotations
 
@@ -9,47 +6,17 @@ import secrets
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from elearn.auth import services as auth_services
 from elearn.auth.models import ROLES, User
-from elearn.core.db import unit_of_work
+from elearn.core.cli import fail, transactional
 from elearn.core.errors import ServiceError
-from elearn.coursemodules.loader import load_all
-from elearn.coursemodules.sync import SyncFailed, sync_from_dir
 from elearn.extensions import db
-from elearn.regions.services import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
-courses_cli = AppGroup("courses", help="Validate and load course modules.")
-regions_cli = AppGroup("regions", help="Administrative units.")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(regions_cli)
-    app.cli.add_command(demo)
-    app.cli.add_command(quizzes_cli)
-
-
-def transactional(command):
-    """Run a command as one unit of work: commit at the end, roll back on any error."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        with unit_of_work():
-            return command(*args, **kwargs)
-
-    return wrapper
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    raise SystemExit(1)
 
 
 @users_cli.command("create")
@@ -64,7 +31,7 @@ def create_user(
 ) -> None:
     """Create an account (there is no default administrator: create one here)."""
     if bool(email) == bool(phone):
-        _fail("Give exactly one of --email or --phone.")
+        fail("Give exactly one of --email or --phone.")
     try:
         user = auth_services.register_user(
             email or phone or "",
@@ -75,7 +42,7 @@ def create_user(
         )
     except ServiceError as exc:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
-        _fail(f"Error: {exc.message} {details}".strip())
+        fail(f"Error: {exc.message} {details}".strip())
     click.echo(f"Created {role} {user.login_name} (id {user.id}).")
 
 
@@ -86,7 +53,7 @@ def deactivate_user(login: str) -> None:
     """Disable an account and end all its sessions."""
     user = auth_services.find_by_login(login)
     if user is None:
-        _fail(f"No account {login!r}.")
+        fail(f"No account {login!r}.")
     auth_services.set_active(user, False)
     click.echo(f"Deactivated {user.login_name}.")
 
@@ -99,7 +66,7 @@ def reset_link(login: str, base_url: str) -> None:
     """Print a single-use password reset link to hand to a learner (e.g. phone accounts)."""
     user = auth_services.find_by_login(login)
     if user is None or not user.active:
-        _fail(f"No active account {login!r}.")
+        fail(f"No active account {login!r}.")
     token = auth_services.create_reset_token(user)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     click.echo(f"{base_url.rstrip('/')}/reset-password/{token}  (valid {minutes} minutes, once)")
@@ -112,57 +79,9 @@ def activate_user(login: str) -> None:
     """Re-enable a disabled account."""
     user = auth_services.find_by_login(login)
     if user is None:
-        _fail(f"No account {login!r}.")
+        fail(f"No account {login!r}.")
     auth_services.set_active(user, True)
     click.echo(f"Activated {user.login_name}.")
-
-
-def _courses_dir() -> Path:
-    return Path(current_app.config["ELEARN_COURSES_DIR"])
-
-
-@courses_cli.command("validate")
-def validate_courses() -> None:
-    """Check every course module; print problems as file:line: message."""
-    specs, problems = load_all(_courses_dir())
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        _fail(f"{len(problems)} problem(s) found.")
-    lessons = sum(len(s.lessons) for s in specs)
-    quizzes = sum(len(s.quizzes) for s in specs)
-    questions = sum(len(s.questions) for s in specs)
-    click.echo(
-        f"OK: {len(specs)} course(s), {lessons} lesson(s), {quizzes} quiz(zes), "
-        f"{questions} question(s)."
-    )
-
-
-@courses_cli.command("sync")
-@transactional
-def sync_courses() -> None:
-    """Load or update every course module into the database (one transaction)."""
-    try:
-        report = sync_from_dir(_courses_dir())
-    except SyncFailed as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        _fail("Sync aborted: nothing was changed.")
-    click.echo(
-        f"Synced {len(report.courses)} course(s): {report.lessons_added} lesson(s) added, "
-        f"{report.lessons_updated} updated, {report.lessons_archived} archived; "
-        f"{report.quizzes} quiz(zes), {report.questions} question(s)."
-    )
-    for slug in report.courses_archived:
-        click.echo(f"Archived course {slug} (its module is gone).")
-
-
-@regions_cli.command("load")
-@transactional
-def load_regions_command() -> None:
-    """Load the 34 provinces and 3,321 communes from the shipped data file."""
-    count = load_regions()
-    click.echo(f"{count} regions loaded.")
 
 
 DEMO_ACCOUNTS = (
@@ -178,7 +97,7 @@ DEMO_ACCOUNTS = (
 def demo() -> None:
     """Create demo learner, trainer and admin accounts (development only)."""
     if not current_app.config.get("DEMO_ALLOWED"):
-        _fail("Refused: demo accounts are not allowed in this configuration (production).")
+        fail("Refused: demo accounts are not allowed in this configuration (production).")
     store = Path(current_app.instance_path) / "demo-accounts.txt"
     known: dict[str, str] = {}
     if store.exists():
@@ -200,15 +119,3 @@ def demo() -> None:
         click.echo(f"{role:8} {email}  password: {known.get(email, '(set before; unknown)')}")
     store.write_text("".join(f"{k} {v}\n" for k, v in known.items()), encoding="utf-8")
     store.chmod(0o600)
-
-
-quizzes_cli = AppGroup("quizzes", help="Quiz housekeeping.")
-
-
-@quizzes_cli.command("close-expired")
-@transactional
-def close_expired() -> None:
-    """Grade every timed attempt whose deadline has passed (run it from cron)."""
-    from elearn.quiz.services import close_expired_attempts
-
-    click.echo(f"{close_expired_attempts()} expired attempt(s) graded and closed.")

@@ -1,12 +1,16 @@
 """Quiz attempts: start, save as you go, submit once, grade on the server, review.
 
 Rules that keep attempts honest:
-- the questions drawn and their option order are fixed when the attempt starts;
+- the question versions drawn and their option order are fixed when the attempt starts,
+  so editing a question later never changes an attempt or its review;
 - answers are saved as the learner goes; after the deadline (plus a short grace) no
   answer is accepted, and the attempt is graded on what was saved;
 - submitting twice, or from two tabs at once, grades once: the attempt row is locked
   and only an `open` attempt can become `submitted`;
 - the browser and the API never receive which answers are right before submission.
+
+Grading sends `attempt_graded`; whether the quiz is passed is decided by
+`elearn.quiz.standing`, never here.
 """
 
 from __future__ import annotations
@@ -19,17 +23,21 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from elearn.content import structure as content
+from elearn.content.models import Question, QuestionVersion, Quiz, RevisionQuestion
+from elearn.content.structure import CourseStructure, QuizEntry
+from elearn.core.db import upsert
 from elearn.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from elearn.core.events import attempt_graded
 from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.learn import services as learn
+from elearn.learn.enrolment import is_enrolled
+from elearn.quiz import standing
 from elearn.quiz.gift import Question as ParsedQuestion
 from elearn.quiz.grading import grade, parse_number, public_view
-from elearn.quiz.models import AttemptAnswer, Question, Quiz, QuizAttempt
-from elearn.quiz.queries import counted_attempt
+from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from elearn.quiz.store import from_data
 
 MAX_TEXT_ANSWER = 500
@@ -39,25 +47,26 @@ def grace() -> timedelta:
     return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
 
 
-def quiz_by_key(course_id: int, key: str) -> Quiz | None:
-    return db.session.scalar(
-        select(Quiz).where(Quiz.course_id == course_id, Quiz.key == key, Quiz.archived.is_(False))
-    )
+def published_quiz(quiz_id: int) -> tuple[CourseStructure, QuizEntry] | None:
+    """A quiz of a published course, by its stable id, with the current settings."""
+    course_id = db.session.scalar(select(Quiz.course_id).where(Quiz.id == quiz_id))
+    if course_id is None:
+        return None
+    course = content.published_for_courses([course_id]).get(course_id)
+    if course is None or quiz_id not in course.quiz_by_id:
+        return None
+    return course, course.quiz_by_id[quiz_id]
 
 
-def quiz_by_id(quiz_id: int) -> Quiz | None:
-    from elearn.catalog.models import Course
-
-    return db.session.scalar(
-        select(Quiz)
-        .join(Course)
-        .where(
-            Quiz.id == quiz_id,
-            Quiz.archived.is_(False),
-            Course.archived.is_(False),
-            Course.published.is_(True),
-        )
-    )
+def quiz_of(attempt: QuizAttempt) -> tuple[CourseStructure, QuizEntry]:
+    """The quiz an attempt belongs to, with its current settings (those of the revision the
+    attempt was started under, if the quiz is no longer published)."""
+    found = published_quiz(attempt.quiz_id)
+    if found is not None:
+        return found
+    course = content.for_revision(attempt.revision_id)
+    assert course is not None
+    return course, course.quiz_by_id[attempt.quiz_id]
 
 
 def attempts_for(user_id: int, quiz_id: int) -> list[QuizAttempt]:
@@ -74,36 +83,38 @@ def attempts_for(user_id: int, quiz_id: int) -> list[QuizAttempt]:
     return attempts
 
 
-def attempts_left(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+def attempts_left(quiz: QuizEntry, attempts: list[QuizAttempt]) -> int | None:
     """How many more attempts may start (None: unlimited)."""
     if not quiz.max_attempts:
         return None
     return max(0, quiz.max_attempts - len(attempts))
 
 
-def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
+def _draw_layout(
+    course: CourseStructure, quiz: QuizEntry, rng: random.Random
+) -> list[dict[str, Any]]:
     names = [item["question"] for item in quiz.items if "question" in item]
     categories = [item["category"] for item in quiz.items if "category" in item]
-    # Only the questions this quiz can use, not the whole bank.
-    rows = list(
-        db.session.scalars(
-            select(Question)
-            .where(
-                Question.course_id == quiz.course_id,
-                Question.archived.is_(False),
-                or_(Question.name.in_(names), Question.category.in_(categories)),
-            )
-            .order_by(Question.position)
+    # Only the questions this quiz can use, from the revision's bank, not the whole bank.
+    rows = db.session.execute(
+        select(Question.name, QuestionVersion)
+        .join(RevisionQuestion, RevisionQuestion.version_id == QuestionVersion.id)
+        .join(Question, Question.id == RevisionQuestion.question_id)
+        .where(
+            RevisionQuestion.revision_id == course.revision_id,
+            or_(Question.name.in_(names), QuestionVersion.category.in_(categories)),
         )
-    )
-    by_name = {q.name: q for q in rows}
-    chosen: list[Question] = []
+        .order_by(RevisionQuestion.position)
+    ).all()
+    by_name = {name: version for name, version in rows}
+    versions = [version for _name, version in rows]
+    chosen: list[QuestionVersion] = []
     for item in quiz.items:
         if "question" in item:
             question = by_name.get(item["question"])
             candidates = [question] if question else []
         else:
-            candidates = [q for q in rows if q.category == item["category"]]
+            candidates = [q for q in versions if q.category == item["category"]]
             if item.get("draw"):
                 candidates = rng.sample(candidates, min(item["draw"], len(candidates)))
         chosen.extend(q for q in candidates if q not in chosen)
@@ -135,13 +146,13 @@ def _draw_layout(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
 
 
 def start_attempt(
-    user_id: int, quiz: Quiz, rng: random.Random | None = None
+    user_id: int, course: CourseStructure, quiz: QuizEntry, rng: random.Random | None = None
 ) -> tuple[QuizAttempt, bool]:
     """Resume the open attempt, or start a new one if attempts are left.
 
     Returns the attempt and whether it was started by this call.
     """
-    if learn.get_enrollment(user_id, quiz.course_id) is None:
+    if not is_enrolled(user_id, course.course_id):
         raise Forbidden(_("Enrol in the course first."))
     open_attempt = db.session.scalar(
         select(QuizAttempt).where(
@@ -165,13 +176,14 @@ def start_attempt(
     now = utcnow()
     attempt = QuizAttempt(
         quiz_id=quiz.id,
+        revision_id=course.revision_id,
         user_id=user_id,
         number=(last or 0) + 1,
         started_at=now,
         deadline=now + timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes
         else None,
-        layout=_draw_layout(quiz, rng or random.SystemRandom()),
+        layout=_draw_layout(course, quiz, rng or random.SystemRandom()),
     )
     try:
         with db.session.begin_nested():
@@ -249,7 +261,10 @@ def _tokenise_view(view: dict[str, Any], tokens: dict[str, str] | None) -> None:
 def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
     """The attempt's questions in its fixed order, with the saved responses."""
     ids = [item["qid"] for item in attempt.layout]
-    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    rows = {
+        q.id: q
+        for q in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))
+    }
     saved = saved_responses(attempt.id)
     result = []
     for number, item in enumerate(attempt.layout, start=1):
@@ -277,7 +292,7 @@ def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
 
 def saved_responses(attempt_id: int) -> dict[int, Any]:
     return {
-        a.question_id: a.response
+        a.question_version_id: a.response
         for a in db.session.scalars(
             select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
         )
@@ -352,23 +367,26 @@ def _check_open(attempt: QuizAttempt, now: datetime) -> None:
         )
 
 
-def _upsert_answer(attempt_id: int, question_id: int, response: Any, now: datetime) -> None:
+def _upsert_answer(attempt_id: int, version_id: int, response: Any, now: datetime) -> None:
     if response is None:
         db.session.execute(
             AttemptAnswer.__table__.delete().where(
-                AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id
+                AttemptAnswer.attempt_id == attempt_id,
+                AttemptAnswer.question_version_id == version_id,
             )
         )
         return
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = module.insert(AttemptAnswer.__table__).values(
-        attempt_id=attempt_id, question_id=question_id, response=response, saved_at=now
+    upsert(
+        AttemptAnswer,
+        {
+            "attempt_id": attempt_id,
+            "question_version_id": version_id,
+            "response": response,
+            "saved_at": now,
+        },
+        ["attempt_id", "question_version_id"],
+        ["response", "saved_at"],
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at},
-    )
-    db.session.execute(stmt)
 
 
 def _apply_answers(attempt: QuizAttempt, answers: dict[Any, Any], now: datetime) -> None:
@@ -425,7 +443,8 @@ def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | N
 
 def _grade_and_close(attempt: QuizAttempt, now: datetime) -> bool:
     """Grade on the saved answers and close the attempt; False if it was already closed."""
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    course, quiz = quiz_of(attempt)
+    before = standing.standings(attempt.user_id, [quiz])[quiz.id]
     questions = attempt_questions(attempt)
     result: dict[str, Any] = {}
     total = 0.0
@@ -438,16 +457,24 @@ def _grade_and_close(attempt: QuizAttempt, now: datetime) -> bool:
             "feedback": graded.feedback,
         }
     score = round(100 * total / len(questions), 2) if questions else 0.0
-    passed = score >= quiz.pass_mark
     closed = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "open")
-        .values(state="submitted", submitted_at=now, score=score, passed=passed, result=result)
+        .values(state="submitted", submitted_at=now, score=score, result=result)
     )
     if not closed.rowcount:
         return False
     db.session.refresh(attempt)
-    learn.check_course_completion(attempt.user_id, quiz.course_id)
+    # The attempt being graded is the learner's latest: no other can be open meanwhile.
+    counted = score if quiz.grading == "last" else max(score, before.score or 0.0)
+    attempt_graded.send(
+        attempt,
+        user_id=attempt.user_id,
+        course_id=course.course_id,
+        quiz_id=quiz.id,
+        passed_before=before.passed,
+        passed_now=standing.passes(quiz, counted),
+    )
     return True
 
 
@@ -549,15 +576,49 @@ def response_text(question: AttemptQuestion) -> str:
     return str(value)
 
 
-def quiz_summary(user_id: int, quiz: Quiz) -> dict[str, Any]:
-    """The learner's standing in a quiz: attempts, counted score, passed, attempts left."""
+@dataclass
+class QuizSummary:
+    """A learner's standing in a quiz as the quiz page and the API show it."""
+
+    attempts: list[QuizAttempt]
+    open: QuizAttempt | None
+    counted: QuizAttempt | None
+    standing: standing.QuizStanding
+    #: Attempts that may still start (None: unlimited).
+    left: int | None
+
+    @property
+    def passed(self) -> bool:
+        return self.standing.passed
+
+    @property
+    def can_start(self) -> bool:
+        """Whether the page offers "start", "try again" or "continue"."""
+        return self.open is not None or self.left is None or self.left > 0
+
+
+def quiz_summary(user_id: int, quiz: QuizEntry) -> QuizSummary:
+    """The learner's attempts, the one that counts, passed or not, attempts left."""
     attempts = attempts_for(user_id, quiz.id)
     submitted = [a for a in attempts if a.state == "submitted"]
-    counted = counted_attempt(quiz, submitted)
-    return {
-        "attempts": attempts,
-        "open": next((a for a in attempts if a.state == "open"), None),
-        "counted": counted,
-        "passed": bool(counted and counted.passed),
-        "left": attempts_left(quiz, attempts),
-    }
+    return QuizSummary(
+        attempts=attempts,
+        open=next((a for a in attempts if a.state == "open"), None),
+        counted=standing.counted_attempt(quiz.grading, submitted),
+        standing=standing.standing_from(quiz, submitted),
+        left=attempts_left(quiz, attempts),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """What a learner sees after submitting, by the quiz's review setting."""
+
+    questions: bool
+    right_answers: bool
+    feedback: bool
+
+
+def review_policy(quiz: QuizEntry) -> ReviewPolicy:
+    full = quiz.review == "full"
+    return ReviewPolicy(questions=quiz.review != "score", right_answers=full, feedback=full)

@@ -1,0 +1,447 @@
+"""Revisions: turning a package into a revision, publishing it, and back into a package.
+
+`create_revision` stores a package as a new revision of a course, reusing the lesson
+and question versions whose content did not change (so learners' progress and past
+attempts keep pointing at what they saw). `publish` makes a revision the one learners
+see and retires the previous one. `package_of` gives the revision back as a package,
+for export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from elearn.content import media
+from elearn.content.models import (
+    Asset,
+    Course,
+    CourseRevision,
+    Lesson,
+    LessonVersion,
+    Question,
+    QuestionVersion,
+    Quiz,
+    RevisionAsset,
+    RevisionLesson,
+    RevisionQuestion,
+    RevisionQuiz,
+    Section,
+)
+from elearn.content.package import (
+    LessonData,
+    Package,
+    QuizData,
+    SectionData,
+    content_hash,
+    render_lesson,
+)
+from elearn.core.db import insert_ignore
+from elearn.core.errors import Conflict, NotFound
+from elearn.core.events import revision_published
+from elearn.core.text import fold
+from elearn.core.time import utcnow
+from elearn.extensions import db
+from elearn.quiz.gift import Question as ParsedQuestion
+from elearn.quiz.store import from_data, to_data
+
+
+def _digest(value: object) -> str:
+    encoded = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def published_revision(course_id: int) -> CourseRevision | None:
+    return db.session.scalar(
+        select(CourseRevision).where(
+            CourseRevision.course_id == course_id, CourseRevision.state == "published"
+        )
+    )
+
+
+def draft_revision(course_id: int) -> CourseRevision | None:
+    return db.session.scalar(
+        select(CourseRevision).where(
+            CourseRevision.course_id == course_id, CourseRevision.state == "draft"
+        )
+    )
+
+
+def create_course(slug: str, origin: str, module: str | None = None) -> Course:
+    """A new course identity (no revision yet); the slug must be free."""
+    if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        raise Conflict(_("A course with the address “%(slug)s” already exists.", slug=slug))
+    course = Course(slug=slug, origin=origin, module=module)
+    db.session.add(course)
+    db.session.flush()
+    return course
+
+
+def create_revision(
+    course: Course, package: Package, state: str = "draft", created_by_id: int | None = None
+) -> CourseRevision:
+    """Store `package` as the course's next revision (draft, or published at once)."""
+    number = (
+        db.session.scalar(
+            select(func.max(CourseRevision.number)).where(CourseRevision.course_id == course.id)
+        )
+        or 0
+    ) + 1
+    lesson_titles = " ".join(package.lessons[s].title for s in package.lesson_order)
+    revision = CourseRevision(
+        course_id=course.id,
+        number=number,
+        state="draft",
+        title=package.title,
+        summary=package.summary,
+        topic=package.topic,
+        audience=package.audience,
+        estimated_hours=package.estimated_hours,
+        version_label=package.version,
+        language=package.language,
+        tools=list(package.tools),
+        search_text=fold(f"{package.title} {package.summary} {package.audience} {lesson_titles}"),
+        content_hash=content_hash(package),
+        created_by_id=created_by_id,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    asset_urls = _store_assets(revision, package)
+    sections = _store_sections(revision, package.sections)
+    _store_lessons(course, revision, package, sections, asset_urls)
+    _store_questions(course, revision, package)
+    _store_quizzes(course, revision, package, sections)
+    if state == "published":
+        publish(revision)
+    return revision
+
+
+def _store_assets(revision: CourseRevision, package: Package) -> dict[str, str]:
+    store = media.storage()
+    urls: dict[str, str] = {}
+    for name, data in sorted(package.assets.items()):
+        digest = store.put(data)
+        insert_ignore(
+            Asset,
+            {"sha256": digest, "size": len(data), "media_type": media.media_type(name)},
+            ["sha256"],
+        )
+        db.session.add(RevisionAsset(revision_id=revision.id, path=name, sha256=digest))
+        urls[name] = media.asset_url(digest, name)
+    return urls
+
+
+def _store_sections(revision: CourseRevision, sections: list[SectionData]) -> list[Section]:
+    rows = [
+        Section(revision_id=revision.id, position=index, title=section.title)
+        for index, section in enumerate(sections, start=1)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def _keys(model, course_id: int, column, wanted: list[str]) -> dict[str, int]:
+    """Stable key rows (lessons, questions, quizzes) by name, created when missing."""
+    existing = dict(
+        db.session.execute(
+            select(column, model.id).where(model.course_id == course_id, column.in_(wanted))
+        ).all()
+    )
+    for name in wanted:
+        if name not in existing:
+            row = model(course_id=course_id, **{column.key: name})
+            db.session.add(row)
+            db.session.flush()
+            existing[name] = row.id
+    return existing
+
+
+def _store_lessons(
+    course: Course,
+    revision: CourseRevision,
+    package: Package,
+    sections: list[Section],
+    asset_urls: dict[str, str],
+) -> None:
+    order = package.lesson_order
+    keys = _keys(Lesson, course.id, Lesson.slug, order)
+    position = 0
+    for section, spec in zip(sections, package.sections, strict=True):
+        for slug in spec.lessons:
+            position += 1
+            lesson = package.lessons[slug]
+            used = {name: asset_urls[name] for name in lesson.assets}
+            version = _lesson_version(keys[slug], lesson, used)
+            db.session.add(
+                RevisionLesson(
+                    revision_id=revision.id,
+                    lesson_id=keys[slug],
+                    version_id=version.id,
+                    section_id=section.id,
+                    position=position,
+                )
+            )
+    db.session.flush()
+
+
+def _lesson_version(
+    lesson_id: int, lesson: LessonData, asset_urls: dict[str, str]
+) -> LessonVersion:
+    digest = _digest({"source": lesson.source, "assets": asset_urls})
+    existing = db.session.scalar(
+        select(LessonVersion).where(
+            LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest
+        )
+    )
+    if existing is not None:
+        return existing
+    number = (
+        db.session.scalar(
+            select(func.max(LessonVersion.number)).where(LessonVersion.lesson_id == lesson_id)
+        )
+        or 0
+    ) + 1
+    version = LessonVersion(
+        lesson_id=lesson_id,
+        number=number,
+        title=lesson.title,
+        minutes=lesson.minutes,
+        required=lesson.required,
+        video_url=lesson.video_url,
+        video_minutes=lesson.video_minutes,
+        source=lesson.source,
+        body_html=render_lesson(lesson, asset_urls),
+        content_hash=digest,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _store_questions(course: Course, revision: CourseRevision, package: Package) -> None:
+    names = [q.name for _bank, q in package.questions]
+    keys = _keys(Question, course.id, Question.name, names)
+    for position, (bank, parsed) in enumerate(package.questions):
+        version = _question_version(keys[parsed.name], parsed)
+        db.session.add(
+            RevisionQuestion(
+                revision_id=revision.id,
+                question_id=keys[parsed.name],
+                version_id=version.id,
+                bank=bank,
+                position=position,
+            )
+        )
+    db.session.flush()
+
+
+def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
+    data = to_data(parsed)
+    digest = _digest(data)
+    existing = db.session.scalar(
+        select(QuestionVersion).where(
+            QuestionVersion.question_id == question_id, QuestionVersion.content_hash == digest
+        )
+    )
+    if existing is not None:
+        return existing
+    number = (
+        db.session.scalar(
+            select(func.max(QuestionVersion.number)).where(
+                QuestionVersion.question_id == question_id
+            )
+        )
+        or 0
+    ) + 1
+    version = QuestionVersion(
+        question_id=question_id,
+        number=number,
+        qtype=parsed.qtype,
+        category=parsed.category,
+        data=data,
+        content_hash=digest,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def _store_quizzes(
+    course: Course, revision: CourseRevision, package: Package, sections: list[Section]
+) -> None:
+    ordered = [key for spec in package.sections for key in spec.quizzes]
+    keys = _keys(Quiz, course.id, Quiz.key, ordered)
+    position = 0
+    for section, spec in zip(sections, package.sections, strict=True):
+        for key in spec.quizzes:
+            position += 1
+            quiz = package.quizzes[key]
+            db.session.add(
+                RevisionQuiz(
+                    revision_id=revision.id,
+                    quiz_id=keys[key],
+                    section_id=section.id,
+                    position=position,
+                    title=quiz.title,
+                    pass_mark=quiz.pass_mark,
+                    max_attempts=quiz.max_attempts,
+                    time_limit_minutes=quiz.time_limit_minutes,
+                    shuffle_questions=quiz.shuffle_questions,
+                    shuffle_options=quiz.shuffle_options,
+                    grading=quiz.grading,
+                    review=quiz.review,
+                    required=quiz.required,
+                    items=[dict(i) for i in quiz.items],
+                )
+            )
+    db.session.flush()
+
+
+def publish(revision: CourseRevision) -> None:
+    """Make `revision` the one learners see; the previously published one is retired."""
+    now = utcnow()
+    db.session.execute(
+        update(CourseRevision)
+        .where(
+            CourseRevision.course_id == revision.course_id,
+            CourseRevision.state == "published",
+            CourseRevision.id != revision.id,
+        )
+        .values(state="retired", retired_at=now)
+    )
+    db.session.flush()
+    revision.state = "published"
+    revision.published_at = now
+    db.session.execute(update(Course).where(Course.id == revision.course_id).values(updated_at=now))
+    db.session.flush()
+    revision_published.send(revision, course_id=revision.course_id, revision_id=revision.id)
+
+
+def unpublish(course_id: int) -> bool:
+    """Retire the published revision: the course leaves the catalogue, records stay."""
+    result = db.session.execute(
+        update(CourseRevision)
+        .where(CourseRevision.course_id == course_id, CourseRevision.state == "published")
+        .values(state="retired", retired_at=utcnow())
+    )
+    return bool(result.rowcount)
+
+
+def package_of(revision: CourseRevision) -> Package:
+    """The revision as a package (for export); the inverse of create_revision."""
+    course = db.session.get(Course, revision.course_id)
+    if course is None:
+        raise NotFound(_("No such course."))
+    sections = list(
+        db.session.scalars(
+            select(Section).where(Section.revision_id == revision.id).order_by(Section.position)
+        )
+    )
+    by_section: dict[int, SectionData] = {s.id: SectionData(s.title, [], []) for s in sections}
+    lessons: dict[str, LessonData] = {}
+    rows = db.session.execute(
+        select(RevisionLesson.section_id, Lesson.slug, LessonVersion)
+        .join(Lesson, Lesson.id == RevisionLesson.lesson_id)
+        .join(LessonVersion, LessonVersion.id == RevisionLesson.version_id)
+        .where(RevisionLesson.revision_id == revision.id)
+        .order_by(RevisionLesson.position)
+    ).all()
+    for section_id, slug, version in rows:
+        by_section[section_id].lessons.append(slug)
+        lessons[slug] = LessonData(
+            slug=slug,
+            title=version.title,
+            minutes=version.minutes,
+            required=version.required,
+            video_url=version.video_url,
+            video_minutes=version.video_minutes,
+            source=version.source,
+            body_html=version.body_html,
+        )
+    quizzes: dict[str, QuizData] = {}
+    for section_id, key, rq in db.session.execute(
+        select(RevisionQuiz.section_id, Quiz.key, RevisionQuiz)
+        .join(Quiz, Quiz.id == RevisionQuiz.quiz_id)
+        .where(RevisionQuiz.revision_id == revision.id)
+        .order_by(RevisionQuiz.position)
+    ).all():
+        by_section[section_id].quizzes.append(key)
+        quizzes[key] = QuizData(
+            key=key,
+            title=rq.title,
+            pass_mark=rq.pass_mark,
+            max_attempts=rq.max_attempts,
+            time_limit_minutes=rq.time_limit_minutes,
+            shuffle_questions=rq.shuffle_questions,
+            shuffle_options=rq.shuffle_options,
+            grading=rq.grading,
+            review=rq.review,
+            required=rq.required,
+            items=[dict(i) for i in rq.items],
+        )
+    questions = [
+        (bank, from_data(data))
+        for bank, data in db.session.execute(
+            select(RevisionQuestion.bank, QuestionVersion.data)
+            .join(QuestionVersion, QuestionVersion.id == RevisionQuestion.version_id)
+            .where(RevisionQuestion.revision_id == revision.id)
+            .order_by(RevisionQuestion.position)
+        ).all()
+    ]
+    store = media.storage()
+    assets: dict[str, bytes] = {}
+    for path, digest in db.session.execute(
+        select(RevisionAsset.path, RevisionAsset.sha256)
+        .where(RevisionAsset.revision_id == revision.id)
+        .order_by(RevisionAsset.path)
+    ).all():
+        data = store.get(digest)
+        if data is None:
+            raise NotFound(_("The file %(name)s is missing from the media storage.", name=path))
+        assets[path] = data
+    return Package(
+        slug=course.slug,
+        title=revision.title,
+        summary=revision.summary,
+        topic=revision.topic,
+        audience=revision.audience,
+        estimated_hours=revision.estimated_hours,
+        version=revision.version_label,
+        language=revision.language,
+        published=True,
+        tools=list(revision.tools or []),
+        sections=[by_section[s.id] for s in sections],
+        lessons=lessons,
+        quizzes=quizzes,
+        questions=questions,
+        assets=assets,
+    )
+
+
+def import_package(
+    package: Package, slug: str | None = None, publish_now: bool = False, created_by_id=None
+) -> CourseRevision:
+    """A new course from a package (a zip): revision 1, a draft unless published at once."""
+    if slug is not None:
+        package.slug = slug
+    course = create_course(package.slug, origin="import")
+    return create_revision(
+        course, package, state="published" if publish_now else "draft", created_by_id=created_by_id
+    )
+
+
+def revision_to_export(slug: str, draft: bool = False) -> CourseRevision:
+    """The revision `flask courses export` writes: the published one, or the draft."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise NotFound(_("No such course."))
+    revision = draft_revision(course.id) if draft else published_revision(course.id)
+    if revision is None:
+        raise NotFound(
+            _("The course has no draft.") if draft else _("The course has no published revision.")
+        )
+    return revision

@@ -1,1 +1,0 @@
-"""Course modules: discovery, validation, rendering and syncing into the database."""

@@ -1,0 +1,65 @@
+"""Enrolment: who is in which course. Other features (quizzes) check it from here."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+
+from elearn.auth.models import User
+from elearn.content.models import Lesson
+from elearn.core.db import insert_ignore
+from elearn.extensions import db
+from elearn.learn.models import Enrollment, LessonCompletion
+
+_ENROLLMENT = select(Enrollment).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
+)
+_DONE = (
+    select(LessonCompletion.lesson_id)
+    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    .where(
+        LessonCompletion.user_id == bindparam("user_id"),
+        Lesson.course_id == bindparam("course_id"),
+    )
+)
+
+
+def get_enrollment(user_id: int, course_id: int) -> Enrollment | None:
+    return db.session.scalar(_ENROLLMENT, {"user_id": user_id, "course_id": course_id})
+
+
+def is_enrolled(user_id: int, course_id: int) -> bool:
+    return get_enrollment(user_id, course_id) is not None
+
+
+def lock_enrollment(user_id: int, course_id: int) -> Enrollment | None:
+    """The enrolment row, locked until the unit ends: completion checks queue here."""
+    return db.session.scalar(
+        _ENROLLMENT.with_for_update().execution_options(populate_existing=True),
+        {"user_id": user_id, "course_id": course_id},
+    )
+
+
+def enroll(user: User, course_id: int) -> tuple[Enrollment, bool]:
+    """Enrol (idempotent); returns the enrolment and whether it was created now.
+
+    The learner's province, commune and group are recorded as they are today.
+    """
+    created = insert_ignore(
+        Enrollment,
+        {
+            "user_id": user.id,
+            "course_id": course_id,
+            "province_code": user.province_code,
+            "commune_code": user.commune_code,
+            "learner_group": user.learner_group,
+        },
+        ["user_id", "course_id"],
+    )
+    enrollment = get_enrollment(user.id, course_id)
+    assert enrollment is not None
+    return enrollment, created
+
+
+def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
+    """Stable ids of the lessons of a course this learner completed (any revision)."""
+    return set(db.session.scalars(_DONE, {"user_id": user_id, "course_id": course_id}))
