@@ -94,6 +94,9 @@ def register_extensions(app: Flask) -> None:
     from elearn.auth import sessions
 
     sessions.init_app(app)
+    from elearn.core import mail
+
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

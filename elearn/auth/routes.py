@@ -21,6 +21,7 @@ from elearn.extensions import db, limiter
 from elearn.regions.services import communes_query, provinces_query
 from elearn.web.forms import EmptyForm, apply_errors, safe_next
 from elearn.web.i18n import current_locale
+from elearn.web.urls import external_url
 
 bp = Blueprint("auth", __name__)
 
@@ -171,7 +172,7 @@ def forgot_password():
         found = services.request_password_reset(form.login.data)
         if found is not None:
             user, token = found
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             send_mail(
                 user.email,
                 _("Reset your OCOP e-learning password"),
