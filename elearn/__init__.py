@@ -94,9 +94,11 @@ def register_extensions(app: Flask) -> None:
     from elearn.auth import sessions
 
     sessions.init_app(app)
+    from elearn import jobs
     from elearn.core import mail
 
     mail.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -104,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.auth.routes import bp as auth_bp
     from elearn.catalog.routes import bp as catalog_bp
     from elearn.certificates.routes import bp as certificates_bp
+    from elearn.jobs.routes import bp as jobs_bp
     from elearn.learn.routes import bp as learn_bp
     from elearn.main.routes import bp as main_bp
     from elearn.quiz.routes import bp as quiz_bp
@@ -117,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_course_modules(app: Flask) -> None:

@@ -33,6 +33,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo)
     app.cli.add_command(quizzes_cli)
+    from elearn.jobs.commands import jobs_cli, maintenance_cli
+
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(maintenance_cli)
 
 
 def transactional(command):

@@ -25,6 +25,8 @@ class Config:
     #: Scheme, host and optional path prefix of links in e-mails and printed by commands;
     #: never taken from the request's Host header. Production must set it.
     ELEARN_BASE_URL = os.environ.get("ELEARN_BASE_URL")
+    #: With REDIS_URL set, background jobs go to an RQ queue (`flask jobs worker`);
+    #: without it they run in the web process right after the commit.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -63,6 +65,12 @@ class Config:
     MAIL_TIMEOUT = 10
     #: Flask-Mailman backend; unset: SMTP with MAIL_SERVER, else the log (see elearn.core.mail).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or None
+    #: A queued job older than this is dispatched again by the worker's sweep.
+    JOB_STALE_MINUTES = _int("JOB_STALE_MINUTES", 5)
+    #: Retention (`flask maintenance prune`, daily from the worker), in days.
+    TOKEN_RETENTION_DAYS = _int("TOKEN_RETENTION_DAYS", 30)
+    AUDIT_RETENTION_DAYS = _int("AUDIT_RETENTION_DAYS", 730)
+    JOB_RETENTION_DAYS = _int("JOB_RETENTION_DAYS", 30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_ABSOLUTE_DAYS)
     SESSION_COOKIE_NAME = "elearn_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -92,6 +100,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Not the test client's host, so a test can tell a configured link from a request-built one.
     ELEARN_BASE_URL = "https://elearn.example.vn"
+    # Jobs run in-process unless a test points REDIS_URL at its own Redis database.
+    REDIS_URL = None
     MAIL_BACKEND = "locmem"
 
 

@@ -4,6 +4,7 @@ from elearn.audit.models import AuditEvent
 from elearn.auth.models import ApiToken, User, UserSession
 from elearn.catalog.models import Course, Lesson, Section
 from elearn.certificates.models import Certificate
+from elearn.jobs.models import Job
 from elearn.learn.models import Enrollment, LessonCompletion
 from elearn.quiz.models import AttemptAnswer, Question, Quiz, QuizAttempt
 from elearn.regions.models import Region
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Course",
     "Enrollment",
+    "Job",
     "Lesson",
     "LessonCompletion",
     "Region",

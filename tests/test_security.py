@@ -52,6 +52,8 @@ ACCESS = {
     "certificates.verify_form": "public",
     "certificates.admin_list": "admin",
     "certificates.admin_revoke": "admin",
+    "jobs.admin_list": "admin",
+    "jobs.admin_retry": "admin",
 }
 SAMPLE_ARGS = {
     "slug": "thuong-mai-dien-tu",
@@ -63,6 +65,7 @@ SAMPLE_ARGS = {
     "quiz_id": 1,
     "code": "ABCDEFGHJKMN23",
     "token": "not-a-real-token",
+    "job_id": 1,
 }
 
 
@@ -78,7 +81,7 @@ def _routes(app):
 
 
 def _is_course_tool(app, endpoint):
-    core = {"main", "auth", "regions", "catalog", "learn", "api", "quiz", "certificates"}
+    core = {"main", "auth", "regions", "catalog", "learn", "api", "quiz", "certificates", "jobs"}
     return endpoint.split(".")[0] in {name for name in app.blueprints if name not in core}
 
 

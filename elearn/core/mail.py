@@ -2,8 +2,11 @@
 
 With MAIL_SERVER set, messages go out by SMTP. Without it, development writes each message
 to the log (`LoggingEmailBackend`); production refuses to pretend, so the job that sends
-the message fails loudly and no reset link ends up in a log file. Tests use
-Flask-Mailman's locmem backend: `app.extensions["mailman"].outbox`.
+the message fails visibly (`flask jobs list --failed`, /admin/jobs) and no reset link ends
+up in a log file. Tests use Flask-Mailman's locmem backend: `app.extensions["mailman"].outbox`.
+
+Mail is sent from background jobs (`elearn.jobs`), never from a view: a slow or failing
+SMTP server must not turn a request into an error.
 """
 
 from __future__ import annotations
@@ -51,5 +54,5 @@ def init_app(app: Flask) -> None:
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message from MAIL_FROM."""
+    """Send one plain-text message (call it from a job, after the data it mentions exists)."""
     EmailMessage(subject=subject, body=body, to=[to]).send()
