@@ -34,7 +34,8 @@ class LoggingEmailBackend(BaseEmailBackend):
             # The body may hold a reset link: never log it where operators read logs.
             raise MailNotConfigured("MAIL_SERVER is not set: e-mail not sent")
         for message in email_messages:
-            log.info(
+            # A warning: with no logging set up, Python still prints it to the console.
+            log.warning(
                 "MAIL_SERVER is not set; e-mail not sent:\n%s",
                 message.message().as_bytes().decode("utf-8", "replace"),
             )
