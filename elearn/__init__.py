@@ -95,6 +95,11 @@ def register_extensions(app: Flask) -> None:
     from elearn.auth import sessions
 
     sessions.init_app(app)
+    from elearn import jobs
+    from elearn.core import mail
+
+    mail.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -103,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.catalog.routes import bp as catalog_bp
     from elearn.certificates.routes import bp as certificates_bp
     from elearn.content.routes import bp as content_bp
+    from elearn.jobs.routes import bp as jobs_bp
     from elearn.learn.routes import bp as learn_bp
     from elearn.main.routes import bp as main_bp
     from elearn.quiz.routes import bp as quiz_bp
@@ -117,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_course_modules(app: Flask) -> None:
@@ -149,11 +156,13 @@ def register_security(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from elearn.auth.commands import demo, users_cli
     from elearn.content.commands import courses_cli
+    from elearn.jobs.commands import jobs_cli, maintenance_cli
     from elearn.quiz.commands import quizzes_cli
     from elearn.regions.commands import regions_cli
 
-    for command in (users_cli, courses_cli, regions_cli, quizzes_cli, demo):
+    for command in (users_cli, courses_cli, regions_cli, quizzes_cli, jobs_cli, maintenance_cli):
         app.cli.add_command(command)
+    app.cli.add_command(demo)
 
 
 def register_template_helpers(app: Flask) -> None:

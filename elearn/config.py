@@ -22,6 +22,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
     ELEARN_ORG_NAME = os.environ.get("ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP")
+    #: Scheme, host and optional path prefix of links in e-mails and printed by commands;
+    #: never taken from the request's Host header. Production must set it.
+    ELEARN_BASE_URL = os.environ.get("ELEARN_BASE_URL")
+    #: With REDIS_URL set, background jobs go to an RQ queue (`flask jobs worker`);
+    #: without it they run in the web process right after the commit.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -57,7 +62,15 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "elearn <no-reply@localhost>")
-    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = 10
+    #: Flask-Mailman backend; unset: SMTP with MAIL_SERVER, else the log (see elearn.core.mail).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or None
+    #: A queued job older than this is dispatched again by the worker's sweep.
+    JOB_STALE_MINUTES = _int("JOB_STALE_MINUTES", 5)
+    #: Retention (`flask maintenance prune`, daily from the worker), in days.
+    TOKEN_RETENTION_DAYS = _int("TOKEN_RETENTION_DAYS", 30)
+    AUDIT_RETENTION_DAYS = _int("AUDIT_RETENTION_DAYS", 730)
+    JOB_RETENTION_DAYS = _int("JOB_RETENTION_DAYS", 30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_ABSOLUTE_DAYS)
     SESSION_COOKIE_NAME = "elearn_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -73,6 +86,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    ELEARN_BASE_URL = os.environ.get("ELEARN_BASE_URL") or "http://127.0.0.1:5000"
 
 
 class TestingConfig(Config):
@@ -84,7 +98,11 @@ class TestingConfig(Config):
     # Cheap hashes keep the suite fast; tests of the rehash rule raise it explicitly.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_STORAGE_URI = "memory://"
-    MAIL_SUPPRESS_SEND = True
+    # Not the test client's host, so a test can tell a configured link from a request-built one.
+    ELEARN_BASE_URL = "https://elearn.example.vn"
+    # Jobs run in-process unless a test points REDIS_URL at its own Redis database.
+    REDIS_URL = None
+    MAIL_BACKEND = "locmem"
 
 
 class ProductionConfig(Config):

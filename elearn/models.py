@@ -18,6 +18,7 @@ from elearn.content.models import (
     RevisionQuiz,
     Section,
 )
+from elearn.jobs.models import Job
 from elearn.learn.models import Enrollment, LessonCompletion
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from elearn.regions.models import Region
@@ -31,6 +32,7 @@ __all__ = [
     "Course",
     "CourseRevision",
     "Enrollment",
+    "Job",
     "Lesson",
     "LessonCompletion",
     "LessonVersion",

@@ -109,6 +109,15 @@ def runner(app: Flask):
 
 
 @pytest.fixture
+def outbox(app: Flask) -> Iterator[list]:
+    """Messages "sent" during the test (Flask-Mailman's locmem backend)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    yield state.outbox
+    state.outbox = []
+
+
+@pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """Factory: make_user(role="learner", email=..., phone=..., password=..., **profile)."""
     counter = {"n": 0}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from elearn.auth.models import PasswordResetToken
 from elearn.core.time import utcnow
@@ -16,16 +15,12 @@ from tests.conftest import PASSWORD
 NEW = "một mật khẩu mới thật dài"
 
 
-@pytest.fixture
-def outbox(app):
-    box = app.extensions.setdefault("elearn_outbox", [])
-    box.clear()
-    yield box
-    box.clear()
+BASE_URL = "https://elearn.example.vn"  # TestingConfig.ELEARN_BASE_URL
 
 
 def link_from(message) -> str:
-    return re.search(r"http://localhost(/reset-password/\S+)", message.get_content()).group(1)
+    """The path of the reset link in a mail; the link must start with the configured base URL."""
+    return re.search(re.escape(BASE_URL) + r"(/reset-password/\S+)", message.body).group(1)
 
 
 def test_known_and_unknown_accounts_get_the_same_answer(app, client, make_user, outbox):
@@ -41,7 +36,7 @@ def test_known_and_unknown_accounts_get_the_same_answer(app, client, make_user, 
         )
     assert len(set(pages)) == 1
     assert "Kiểm tra email" in pages[0] or "email" in pages[0]
-    assert len(outbox) == 1 and outbox[0]["To"] == "an@example.vn"
+    assert len(outbox) == 1 and outbox[0].to == ["an@example.vn"]
     token = link_from(outbox[0]).rsplit("/", 1)[1]
     assert len(token) >= 43  # 32 random bytes, URL-safe: 256 bits
 
@@ -92,10 +87,66 @@ def test_cli_reset_link_for_phone_accounts(app, runner, make_user):
     make_user(phone="0912345678")
     result = runner.invoke(args=["users", "reset-link", "0912 345 678"])
     assert result.exit_code == 0
-    path = re.search(r"(/reset-password/\S+)", result.output).group(1)
+    path = re.search(re.escape(BASE_URL) + r"(/reset-password/\S+)", result.output).group(1)
     assert app.test_client().post(path, data={"new_password": NEW}).status_code == 302
     client = app.test_client()
     assert client.post("/login", data={"login": "0912345678", "password": NEW}).status_code == 302
     assert runner.invoke(args=["users", "reset-link", "0999999999"]).exit_code == 1
     with app.app_context():
         assert db.session.scalar(select(PasswordResetToken.used_at)) is not None
+    override = runner.invoke(
+        args=["users", "reset-link", "0912345678", "--base-url", "https://lop.example.vn/"]
+    )
+    assert override.exit_code == 0
+    assert override.output.startswith("https://lop.example.vn/reset-password/")
+
+
+def test_reset_link_ignores_the_request_host(app, make_user, outbox):
+    """A forged Host header must not put an attacker's site into the mailed link."""
+    make_user(email="an@example.vn")
+    response = app.test_client().post(
+        "/forgot-password", data={"login": "an@example.vn"}, headers={"Host": "evil.example"}
+    )
+    assert response.status_code == 200
+    assert len(outbox) == 1
+    assert "evil.example" not in outbox[0].body
+    link = re.search(r"https?://\S+", outbox[0].body).group(0)
+    assert link.startswith(BASE_URL + "/reset-password/")
+    assert app.test_client().get(link_from(outbox[0])).status_code == 200
+
+
+def test_reset_mail_is_a_job_and_the_token_never_leaves_it(app, make_user, outbox):
+    """The jobs row carries only the user id; the token exists as a hash and in the mail."""
+    from elearn.auth.sessions import token_hash
+    from elearn.jobs.models import Job
+
+    user = make_user(email="an@example.vn")
+    app.test_client().post("/forgot-password", data={"login": "an@example.vn"})
+    token = link_from(outbox[0]).rsplit("/", 1)[1]
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert (job.name, job.args, job.state) == (
+            "auth.send_password_reset",
+            {"user_id": user.id, "locale": "vi"},
+            "done",
+        )
+        stored = db.session.scalar(select(PasswordResetToken.token_hash))
+    assert stored == token_hash(token) and token not in str(job.args)
+    # Unknown accounts enqueue nothing.
+    app.test_client().post("/forgot-password", data={"login": "khong-co@example.vn"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 1
+
+
+def test_the_reset_mail_speaks_the_language_of_the_page(app, make_user, outbox):
+    make_user(email="an@example.vn")
+    app.test_client().post("/forgot-password", data={"login": "an@example.vn"})
+    english = app.test_client()
+    with english.session_transaction() as session:
+        session["locale"] = "en"
+    english.post("/forgot-password", data={"login": "an@example.vn"})
+    assert [m.subject for m in outbox] == [
+        "Đặt lại mật khẩu học trực tuyến OCOP",
+        "Reset your OCOP e-learning password",
+    ]
+    assert outbox[1].body.startswith("Hello Nguyễn Văn An,")

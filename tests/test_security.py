@@ -53,6 +53,8 @@ ACCESS = {
     "certificates.verify_form": "public",
     "certificates.admin_list": "admin",
     "certificates.admin_revoke": "admin",
+    "jobs.admin_list": "admin",
+    "jobs.admin_retry": "admin",
 }
 SAMPLE_ARGS = {
     "slug": "thuong-mai-dien-tu",
@@ -66,6 +68,7 @@ SAMPLE_ARGS = {
     "token": "not-a-real-token",
     "digest": "0" * 64,
     "name": "anh.png",
+    "job_id": 1,
 }
 
 
@@ -81,7 +84,10 @@ def _routes(app):
 
 
 def _is_course_tool(app, endpoint):
-    core = {"main", "auth", "regions", "catalog", "content", "learn", "api", "quiz", "certificates"}
+    core = {
+        "main", "auth", "regions", "catalog", "content", "learn", "api", "quiz",
+        "certificates", "jobs",
+    }  # fmt: skip
     return endpoint.split(".")[0] in {name for name in app.blueprints if name not in core}
 
 

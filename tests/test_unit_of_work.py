@@ -39,13 +39,17 @@ def own_app(app):
     """A second app on the same database, to which a test may add routes."""
     from elearn import create_app
 
-    return create_app(
+    own = create_app(
         {
             "ELEARN_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "ELEARN_COURSES_DIR": app.config["ELEARN_COURSES_DIR"],
         }
     )
+    yield own
+    # Close its pool: PostgreSQL connections left to the garbage collector warn (an error here).
+    with own.app_context():
+        db.engine.dispose()
 
 
 def test_a_commit_inside_a_request_is_refused(own_app, app):

@@ -60,16 +60,19 @@ def deactivate_user(login: str) -> None:
 
 @users_cli.command("reset-link")
 @click.argument("login")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@click.option("--base-url", default=None, help="Instead of ELEARN_BASE_URL.")
 @transactional
-def reset_link(login: str, base_url: str) -> None:
+def reset_link(login: str, base_url: str | None) -> None:
     """Print a single-use password reset link to hand to a learner (e.g. phone accounts)."""
+    from elearn.web.urls import external_url
+
     user = auth_services.find_by_login(login)
     if user is None or not user.active:
         fail(f"No active account {login!r}.")
     token = auth_services.create_reset_token(user)
+    link = external_url("auth.reset_password", _base=base_url, token=token)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    click.echo(f"{base_url.rstrip('/')}/reset-password/{token}  (valid {minutes} minutes, once)")
+    click.echo(f"{link}  (valid {minutes} minutes, once)")
 
 
 @users_cli.command("activate")

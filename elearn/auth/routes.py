@@ -16,7 +16,6 @@ from elearn.auth.forms import (
     ResetPasswordForm,
 )
 from elearn.core.errors import Throttled, ValidationFailed
-from elearn.core.mail import send_mail
 from elearn.extensions import db, limiter
 from elearn.regions.services import communes_query, provinces_query
 from elearn.web.forms import EmptyForm, apply_errors, safe_next
@@ -168,22 +167,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = services.request_password_reset(form.login.data)
-        if found is not None:
-            user, token = found
-            link = url_for("auth.reset_password", token=token, _external=True)
-            send_mail(
-                user.email,
-                _("Reset your OCOP e-learning password"),
-                _(
-                    "Hello %(name)s,\n\nTo choose a new password, open this link within "
-                    "%(minutes)d minutes:\n%(link)s\n\nIf you did not ask for this, ignore "
-                    "this e-mail: your password stays the same.",
-                    name=user.full_name,
-                    minutes=current_app.config["PASSWORD_RESET_MINUTES"],
-                    link=link,
-                ),
-            )
+        services.request_password_reset(form.login.data, current_locale())
         return render_template("auth/forgot_sent.html")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/forgot.html", form=form), status

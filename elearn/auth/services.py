@@ -275,17 +275,21 @@ def create_reset_token(user: User) -> str:
     return token
 
 
-def request_password_reset(login: str) -> tuple[User, str] | None:
-    """For a known, active account with an e-mail: (user, token) to mail; otherwise None.
+def request_password_reset(login: str, locale: str | None = None) -> None:
+    """For a known, active account with an e-mail, enqueue the reset e-mail; else only audit.
 
-    Callers answer the same way whatever this returns, so nobody learns which accounts exist.
-    Accounts that log in by phone are reset by their trainer or the coordination office.
+    Callers answer the same way in both cases, so nobody learns which accounts exist. The
+    job (`elearn.auth.jobs.send_password_reset`) creates the token, so it is never stored
+    in the jobs table or Redis; `locale` is the language of the page that asked. Accounts
+    that log in by phone are reset by their trainer or the coordination office.
     """
+    from elearn.jobs.queue import enqueue
+
     user = find_by_login(login)
     if user is None or not user.active or not user.email:
         audit.record("password.reset_unknown", None, login)
-        return None
-    return user, create_reset_token(user)
+        return
+    enqueue("auth.send_password_reset", user_id=user.id, locale=locale)
 
 
 def reset_token_user(token: str) -> User | None:
