@@ -17,6 +17,7 @@ JOB_MODULES = (
     "elearn.jobs.retention",
     "elearn.auth.jobs",
     "elearn.quiz.jobs",
+    "elearn.learn.jobs",
 )
 
 
