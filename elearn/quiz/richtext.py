@@ -48,16 +48,22 @@ _INLINE_ATTRIBUTES = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
+_BLOCK_END = re.compile(
+    r"(</(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|dl|dt|dd|figure)\s*>)", re.I
+)
+
+
 def sanitize_inline(html: str) -> str:
-    """Sanitise ``html`` keeping only inline elements (the text of the others stays)."""
+    """Sanitise ``html`` keeping only inline elements (the text of the others stays, with a
+    space where a block ended)."""
     return nh3.clean(
-        html,
+        _BLOCK_END.sub(r"\1 ", html),
         tags=INLINE_TAGS,
         attributes=_INLINE_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    )
+    ).strip()
 
 
 def _moodle(text: str, inline: bool) -> str:
