@@ -35,6 +35,7 @@ from elearn.quiz.types import (
     QuestionType,
     get_type,
     register,
+    unregister,
     validate,
 )
 from elearn.quiz.types.truefalse import TrueFalseType
@@ -113,7 +114,8 @@ def test_registering_a_type_in_detection_order():
         assert QTYPES[-1] == "flip"
         # registered last, 'short' claims '=flip' first
         assert q("::a::Q {=flip}").qtype == "short"
-        del REGISTRY["flip"]
+        unregister("flip")
+        assert "flip" not in QTYPES
         register(Flip, before="short")
         assert list(QTYPES)[-2:] == ["flip", "short"]
         assert q("::a::Q {=flip}").qtype == "flip"
@@ -122,7 +124,7 @@ def test_registering_a_type_in_detection_order():
         with pytest.raises(ValueError):
             register(TrueFalseType)
     finally:
-        REGISTRY.pop("flip", None)
+        unregister("flip")
     assert "flip" not in QTYPES
 
 

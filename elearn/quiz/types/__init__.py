@@ -26,7 +26,8 @@ Every type is a :class:`QuestionType` singleton with:
     Structural problems of a Question built anywhere (studio form, Excel import): the
     rules the parser enforces, plus what GIFT cannot write (ids not in the parser's
     order, a field of another type filled, ``->`` in a short answer, …). A Question
-    without problems comes back equal from ``parse_gift(write_gift([q]))``.
+    without problems comes back equal from ``parse_gift(write_gift([q]))`` (with its
+    texts trimmed, as GIFT trims them).
 ``option_ids(q) -> list[str] | None``
     The ids an attempt shuffles and replaces by per-attempt tokens (single/multi: option
     ids; matching: right-hand ids; else None).
@@ -58,7 +59,8 @@ Every type is a :class:`QuestionType` singleton with:
     "(no answer)").
 
 Module-level helpers dispatch on ``q.qtype``: :func:`grade` (an unknown type grades 0),
-:func:`validate`, :func:`public_view`.
+:func:`validate`, :func:`public_view`. :func:`register` adds a type (``before=`` places it
+in detection order), :func:`unregister` removes one.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ __all__ = [
     "parse_number",
     "public_view",
     "register",
+    "unregister",
     "validate",
 ]
 
