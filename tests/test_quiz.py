@@ -635,7 +635,7 @@ def test_shipped_quizzes_meet_the_course_rules(shipped_specs):
             for check in checks:
                 size = sum(categories[i["category"]] if "category" in i else 1 for i in check.items)
                 assert 4 <= size <= 6, (spec.slug, check.key, size)
-        assert all(q.text.strip() for _bank, q in spec.questions)
+        assert all(q.text.text.strip() for _bank, q in spec.questions)
     assert types == {"single", "multi", "truefalse", "short", "numeric", "matching"}
 
 

@@ -240,9 +240,9 @@ def _questions_json(attempt) -> list[dict]:
             "id": q.id,
             "type": q.parsed.qtype,
             "text": q.view["text"],
-            "html": q.text_html,
+            "html": q.view["html"],
             "options": q.view["options"],
-            "saved": q.shown_response,
+            "saved": q.shown,
         }
         for q in quiz_services.attempt_questions(attempt)
     ]

@@ -605,7 +605,7 @@ def manifest_dict(package: Package) -> dict[str, Any]:
 
 def write_files(package: Package) -> dict[str, bytes]:
     """The package as files (the inverse of read_files)."""
-    from elearn.quiz.gift import write_gift
+    from elearn.quiz.gift_writer import write_gift
 
     files: dict[str, bytes] = {"course.toml": tomli_w.dumps(manifest_dict(package)).encode()}
     for slug in package.lesson_order:
@@ -635,12 +635,15 @@ def write_zip(files: Mapping[str, bytes]) -> bytes:
 
 def content_hash(package: Package) -> str:
     """The identity of a package's content, independent of how files are formatted."""
-    from elearn.quiz.store import to_data
+    from elearn.quiz.question import question_to_data
+    from elearn.quiz.richtext import render_question
 
+    for _bank, question in package.questions:
+        render_question(question)
     canonical = {
         "manifest": manifest_dict(package),
         "lessons": {slug: lesson.source for slug, lesson in package.lessons.items()},
-        "questions": [[bank, to_data(q)] for bank, q in package.questions],
+        "questions": [[bank, question_to_data(q)] for bank, q in package.questions],
         "assets": {name: hashlib.sha256(data).hexdigest() for name, data in package.assets.items()},
     }
     encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -45,8 +45,9 @@ from elearn.core.events import revision_published
 from elearn.core.text import fold
 from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.quiz.gift import Question as ParsedQuestion
-from elearn.quiz.store import from_data, to_data
+from elearn.quiz.question import Question as ParsedQuestion
+from elearn.quiz.question import question_from_data, question_to_data
+from elearn.quiz.richtext import render_question
 
 
 def _digest(value: object) -> str:
@@ -240,7 +241,8 @@ def _store_questions(course: Course, revision: CourseRevision, package: Package)
 
 
 def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
-    data = to_data(parsed)
+    render_question(parsed)
+    data = question_to_data(parsed)
     digest = _digest(data)
     existing = db.session.scalar(
         select(QuestionVersion).where(
@@ -384,7 +386,7 @@ def package_of(revision: CourseRevision) -> Package:
             items=[dict(i) for i in rq.items],
         )
     questions = [
-        (bank, from_data(data))
+        (bank, question_from_data(data))
         for bank, data in db.session.execute(
             select(RevisionQuestion.bank, QuestionVersion.data)
             .join(QuestionVersion, QuestionVersion.id == RevisionQuestion.version_id)

@@ -35,12 +35,10 @@ from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.learn.enrolment import is_enrolled
 from elearn.quiz import standing
-from elearn.quiz.gift import Question as ParsedQuestion
-from elearn.quiz.grading import grade, parse_number, public_view
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
-from elearn.quiz.store import from_data
-
-MAX_TEXT_ANSWER = 500
+from elearn.quiz.question import Question as ParsedQuestion
+from elearn.quiz.question import question_from_data
+from elearn.quiz.types import InvalidResponse, QuestionType, get_type
 
 
 def grace() -> timedelta:
@@ -124,12 +122,7 @@ def _draw_layout(
         rng.shuffle(chosen)
     layout = []
     for question in chosen:
-        order = None
-        data = question.data
-        if question.qtype in ("single", "multi"):
-            order = [o["id"] for o in data["options"]]
-        elif question.qtype == "matching":
-            order = [c[0] for c in data["right_choices"]]
+        order = get_type(question.qtype).option_ids(question_from_data(question.data))
         tokens = None
         if order is not None:
             if quiz.shuffle_options:
@@ -216,14 +209,23 @@ def attempt_for_user(attempt_id: int, user_id: int) -> QuizAttempt:
 class AttemptQuestion:
     """One question of an attempt as the page shows it (option ids are per-attempt tokens)."""
 
+    #: The question version's id: what answers and results are keyed by.
     id: int
     number: int
     parsed: ParsedQuestion
-    text_html: str
+    #: The public view (elearn.quiz.types): never fractions, feedback or right answers.
     view: dict[str, Any]
     #: The saved response, in original option ids (what the grader reads).
     response: Any = None
     tokens: dict[str, str] | None = None
+
+    @property
+    def type(self) -> QuestionType:
+        return get_type(self.parsed.qtype)
+
+    @property
+    def template(self) -> str:
+        return self.type.template
 
     def to_token(self, option_id: str) -> str:
         return self.tokens.get(option_id, option_id) if self.tokens else option_id
@@ -234,19 +236,21 @@ class AttemptQuestion:
         return next((orig for orig, tok in self.tokens.items() if tok == token), None)
 
     @property
-    def shown_response(self) -> Any:
+    def shown(self) -> Any:
         """The saved response as the page's fields name it (tokens)."""
-        value = self.response
-        qtype = self.parsed.qtype
-        if value is None:
+        if self.response is None:
             return None
-        if qtype == "single":
-            return self.to_token(value)
-        if qtype == "multi":
-            return [self.to_token(v) for v in value]
-        if qtype == "matching":
-            return {k: self.to_token(v) for k, v in value.items()}
-        return value
+        return self.type.shown(self.response, self.to_token)
+
+    def response_text(self) -> str:
+        """The learner's saved answer in words, for the review page."""
+        if self.response is None:
+            return _("(no answer)")
+        return self.type.response_text(self.parsed, self.response)
+
+    def right_answer_text(self) -> str:
+        """The right answer in words, for the full review."""
+        return self.type.right_answer_text(self.parsed)
 
 
 def _tokenise_view(view: dict[str, Any], tokens: dict[str, str] | None) -> None:
@@ -271,8 +275,8 @@ def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
         row = rows.get(item["qid"])
         if row is None:
             continue
-        parsed = from_data(row.data)
-        view = public_view(parsed, item["order"])
+        parsed = question_from_data(row.data)
+        view = get_type(parsed.qtype).public_view(parsed, item["order"])
         view["id"] = row.id
         tokens = item.get("tokens")
         _tokenise_view(view, tokens)
@@ -281,7 +285,6 @@ def attempt_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
                 id=row.id,
                 number=number,
                 parsed=parsed,
-                text_html=row.data.get("text_html", ""),
                 view=view,
                 response=saved.get(row.id),
                 tokens=tokens,
@@ -299,61 +302,25 @@ def saved_responses(attempt_id: int) -> dict[int, Any]:
     }
 
 
+def read_form_answers(attempt: QuizAttempt, form: Any) -> dict[int, Any]:
+    """Every question's raw answer from the attempt page's posted fields."""
+    return {q.id: q.type.read_form(form, f"q-{q.id}", q.view) for q in attempt_questions(attempt)}
+
+
 def normalize_response(question: AttemptQuestion, raw: Any) -> Any:
     """Check a response's shape for its question type; None means "no answer"."""
-    qtype = question.parsed.qtype
-    invalid = ValidationFailed(
-        _("The answer to question %(n)d is not valid.", n=question.number),
-        {str(question.id): [_("Not a valid answer for this question.")]},
-    )
-    if raw is None or raw == "" or raw == [] or raw == {}:
-        return None
-    if qtype == "single":
-        ids = {o["id"] for o in question.view["options"]}
-        if not isinstance(raw, str) or raw not in ids:
-            raise invalid
-        return question.to_option(raw)
-    if qtype == "multi":
-        ids = {o["id"] for o in question.view["options"]}
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(x, str) and x in ids for x in raw):
-            raise invalid
-        return sorted({question.to_option(x) for x in raw})
-    if qtype == "truefalse":
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.lower() in ("true", "false"):
-            return raw.lower() == "true"
-        raise invalid
-    if qtype == "short":
-        if not isinstance(raw, str) or len(raw) > MAX_TEXT_ANSWER:
-            raise invalid
-        return raw.strip() or None
-    if qtype == "numeric":
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise invalid
-        if isinstance(raw, str) and not raw.strip():
-            return None
-        if parse_number(raw) is None:
+    try:
+        return question.type.normalize(question.parsed, question.view, raw, question.to_option)
+    except InvalidResponse as exc:
+        if exc.kind == "number":
             raise ValidationFailed(
                 _("The answer to question %(n)d must be a number.", n=question.number),
                 {str(question.id): [_("Enter a number, for example 12.5")]},
-            )
-        return raw if not isinstance(raw, str) else raw.strip()
-    if qtype == "matching":
-        left = {item["id"] for item in question.view["options"]["left"]}
-        right = {item["id"] for item in question.view["options"]["right"]}
-        if not isinstance(raw, dict):
-            raise invalid
-        cleaned = {}
-        for key, value in raw.items():
-            if key not in left or (value not in right and value not in ("", None)):
-                raise invalid
-            if value:
-                cleaned[key] = question.to_option(value)
-        return cleaned or None
-    raise invalid
+            ) from None
+        raise ValidationFailed(
+            _("The answer to question %(n)d is not valid.", n=question.number),
+            {str(question.id): [_("Not a valid answer for this question.")]},
+        ) from None
 
 
 def _check_open(attempt: QuizAttempt, now: datetime) -> None:
@@ -449,7 +416,7 @@ def _grade_and_close(attempt: QuizAttempt, now: datetime) -> bool:
     result: dict[str, Any] = {}
     total = 0.0
     for question in questions:
-        graded = grade(question.parsed, question.response)
+        graded = question.type.grade(question.parsed, question.response)
         total += graded.fraction
         result[str(question.id)] = {
             "fraction": round(graded.fraction, 4),
@@ -527,53 +494,6 @@ def submit_attempt(
             _apply_answers(attempt, answers, now)
         _grade_and_close(attempt, attempt.deadline if late else now)
     return attempt
-
-
-def right_answer_text(question: ParsedQuestion) -> str:
-    """The right answer in words, for the full review."""
-    qtype = question.qtype
-    if qtype == "single":
-        return "; ".join(o.text for o in question.options if o.fraction >= 0.9999)
-    if qtype == "multi":
-        return "; ".join(o.text for o in question.options if o.fraction > 0)
-    if qtype == "truefalse":
-        return _("True") if question.answer else _("False")
-    if qtype == "short":
-        return " / ".join(a.text for a in question.answers if a.fraction >= 0.9999)
-    if qtype == "numeric":
-        parts = []
-        for answer in question.numeric_answers:
-            if answer.fraction < 0.9999:
-                continue
-            if answer.value is not None:
-                tol = f" ± {answer.tolerance:g}" if answer.tolerance else ""
-                parts.append(f"{answer.value:g}{tol}")
-            else:
-                parts.append(f"{answer.min:g} – {answer.max:g}")
-        return " / ".join(parts)
-    if qtype == "matching":
-        return "; ".join(f"{p.left_text} → {p.right_text}" for p in question.pairs)
-    return ""
-
-
-def response_text(question: AttemptQuestion) -> str:
-    """The learner's saved answer in words, for the review page."""
-    value = question.response
-    parsed = question.parsed
-    if value is None:
-        return _("(no answer)")
-    options = {o.id: o.text for o in parsed.options}
-    if parsed.qtype == "single":
-        return options.get(value, "")
-    if parsed.qtype == "multi":
-        return "; ".join(options.get(v, "") for v in value)
-    if parsed.qtype == "truefalse":
-        return _("True") if value else _("False")
-    if parsed.qtype == "matching":
-        left = {p.left_id: p.left_text for p in parsed.pairs}
-        right = dict(parsed.right_choices)
-        return "; ".join(f"{left.get(k, k)} → {right.get(v, v)}" for k, v in value.items())
-    return str(value)
 
 
 @dataclass

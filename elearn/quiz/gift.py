@@ -1,25 +1,29 @@
 """A parser for Moodle's GIFT question format, as used by ``courses/*/questions/*.gift``.
 
-``parse_gift(text, path)`` returns ``(questions, problems)``. It never raises: anything
-wrong with the input becomes a :class:`Problem` (``path:line: message``), and a question
-with a problem is left out of ``questions``. Supported (see docs/course-modules.md):
+``parse_gift(text, path)`` returns ``(questions, problems)``: :class:`~elearn.quiz.question.
+Question` objects and :class:`Problem` objects. It never raises: anything wrong with the
+input becomes a Problem (``path:line: message``), and a question with a problem is left
+out of ``questions``. Supported (see docs/course-modules.md and docs.moodle.org "GIFT
+format"):
 
 * questions separated by blank lines; ``//`` comment lines; ``$CATEGORY: name``;
-* ``::name::`` (required, unique within one parse call), ``[moodle]``/``[markdown]``/
-  ``[html]``/``[plain]`` text formats, multi-line questions, an answer block in the
-  middle of the text (fill in the blank: the block becomes ``_____``);
-* single choice ``{=right ~wrong}``, multiple answers ``{~%50%a ~%50%b ~%-100%c}``,
-  true/false ``{T}``/``{F#wrong-fb#right-fb}``, short answer ``{=a =%50%b}``, numeric
-  ``{#12.5:0.5}``/``{#10..15}``/``{#=12:0 =%50%12:2}``, matching ``{=a -> 1 =b -> 2}``
-  (``= -> x`` adds a right-hand distractor);
+* ``::name::`` (required, unique within one parse call), multi-line questions, an answer
+  block in the middle of the text (fill in the blank: the block becomes ``_____``);
+* text formats ``[moodle]`` (the default), ``[markdown]``, ``[html]``, ``[plain]`` (any
+  case) at the start of the question text and of every sub-text: option texts, matching
+  left items, per-answer feedback, true/false feedback, the general feedback. A sub-text
+  without a marker has the question text's format (Moodle's rule);
+* the answer block is handed to the first question type of the registry
+  (:mod:`elearn.quiz.types`) that claims it, in Moodle's order: numeric ``{#…}``, choice
+  (``~``: single choice when the block has an unescaped ``=``, else multiple answers),
+  matching (``=`` and ``->``), true/false, short answer;
 * ``#`` per-answer feedback, ``####`` general feedback, escapes ``\\~ \\= \\# \\{ \\} \\:
   \\\\`` and ``\\n`` (newline);
 * ``// elearn: ignore-diacritics`` on the line before a short-answer question (blank
   lines in between are ignored).
 
-Option ids are ``a``, ``b``, … in source order. Matching left items are ``a``, ``b``, …
-in source order; right-hand choices are ``1``, ``2``, … in alphabetical order of their
-text (identical texts share one id), so the ids do not reveal the pairing.
+This module also holds the GIFT lexical helpers the question types and the writer share
+(:func:`find_unescaped`, :func:`escape`, :func:`write_text`, :class:`AnswerBlock`).
 """
 
 from __future__ import annotations
@@ -27,24 +31,42 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from elearn.quiz.question import (
+    TEXT_FORMATS,
+    MatchPair,
+    NumericAnswer,
+    Option,
+    Question,
+    ShortAnswer,
+    Text,
+    round_fraction,
+)
+
 __all__ = [
+    "BLANK",
+    "TEXT_FORMATS",
+    "AnswerBlock",
     "MatchPair",
     "NumericAnswer",
     "Option",
+    "Part",
     "Problem",
     "Question",
     "ShortAnswer",
-    "QTYPES",
+    "Text",
+    "escape",
+    "find_unescaped",
     "parse_gift",
+    "parse_plain_number",
+    "split_format",
+    "unescape",
+    "write_text",
 ]
 
-QTYPES = ("single", "multi", "truefalse", "short", "numeric", "matching")
-TEXT_FORMATS = ("moodle", "markdown", "html", "plain")
 BLANK = "_____"
-WEIGHT_TOLERANCE = 0.01  # percent: multi-answer positive weights must add up to 100 ± this
 
 
 @dataclass(frozen=True)
@@ -57,77 +79,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-@dataclass
-class Option:
-    """A choice of a single/multi question. ``fraction`` is in -1..1."""
-
-    id: str
-    text: str
-    fraction: float
-    feedback: str = ""
-
-
-@dataclass
-class ShortAnswer:
-    """An accepted answer of a short-answer question."""
-
-    text: str
-    fraction: float = 1.0
-    feedback: str = ""
-
-
-@dataclass
-class NumericAnswer:
-    """``value ± tolerance`` (``{#12.5:0.5}``) or the range ``min..max`` (``{#10..15}``).
-
-    ``min``/``max`` are always set (for the value form they are value ∓ tolerance);
-    ``value``/``tolerance`` are None for the range form.
-    """
-
-    min: float
-    max: float
-    value: float | None = None
-    tolerance: float | None = None
-    fraction: float = 1.0
-    feedback: str = ""
-
-
-class MatchPair(NamedTuple):
-    left_id: str
-    left_text: str
-    right_id: str
-    right_text: str
-
-
-@dataclass
-class Question:
-    name: str
-    qtype: str
-    text: str
-    category: str = ""
-    text_format: str = "moodle"
-    general_feedback: str = ""
-    line: int = 0
-    path: str = "<string>"
-    # single / multi
-    options: list[Option] = field(default_factory=list)
-    # truefalse: ``answer`` is the right answer; feedback_true is shown to a learner who
-    # answered True, feedback_false to one who answered False.
-    answer: bool | None = None
-    feedback_true: str = ""
-    feedback_false: str = ""
-    # short
-    answers: list[ShortAnswer] = field(default_factory=list)
-    ignore_diacritics: bool = False
-    # numeric
-    numeric_answers: list[NumericAnswer] = field(default_factory=list)
-    # matching: pairs in source order; right_choices = every right-hand (id, text),
-    # distractors included, ordered by id.
-    pairs: list[MatchPair] = field(default_factory=list)
-    right_choices: list[tuple[str, str]] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- lexical helpers
 
 _ESCAPES = {"~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\", "n": "\n"}
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -135,9 +87,10 @@ _WEIGHT_RE = re.compile(r"%([^%\n]*)%")
 _FORMAT_RE = re.compile(r"\[(moodle|markdown|html|plain)\]", re.IGNORECASE)
 _DIRECTIVE_RE = re.compile(r"//\s*elearn\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _CATEGORY_PREFIX = "$CATEGORY:"
+_SPECIAL = {c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n"}
 
 
-def _find(s: str, sub: str, start: int = 0, end: int | None = None) -> int:
+def find_unescaped(s: str, sub: str, start: int = 0, end: int | None = None) -> int:
     """Index of the first ``sub`` in ``s[start:end]`` not preceded by an escaping ``\\``."""
     n = len(s) if end is None else end
     i = start
@@ -152,7 +105,10 @@ def _find(s: str, sub: str, start: int = 0, end: int | None = None) -> int:
     return -1
 
 
-def _unescape(s: str) -> str:
+_find = find_unescaped
+
+
+def unescape(s: str) -> str:
     out: list[str] = []
     i, n = 0, len(s)
     while i < n:
@@ -166,8 +122,32 @@ def _unescape(s: str) -> str:
     return "".join(out)
 
 
+def escape(s: str) -> str:
+    """``s`` written for GIFT: ``\\ ~ = # { } :`` escaped, newlines as ``\\n``."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(_SPECIAL.get(c, c) for c in s)
+
+
 def _clean(s: str) -> str:
-    return _unescape(s.strip()).strip()
+    return unescape(s.strip()).strip()
+
+
+def split_format(s: str) -> tuple[str | None, str]:
+    """A leading ``[format]`` marker of (unescaped) ``s``: (format or None, the rest)."""
+    m = _FORMAT_RE.match(s)
+    if not m:
+        return None, s
+    return m.group(1).lower(), s[m.end() :].strip()
+
+
+def write_text(t: Text, default_format: str) -> str:
+    """A Text written for GIFT: escaped, with a ``[format]`` marker when its format is
+    not ``default_format`` or when the text itself starts like a marker. Empty: ``""``."""
+    text = t.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    marker = f"[{t.format}]" if t.format != default_format or _FORMAT_RE.match(text) else ""
+    return marker + escape(text)
 
 
 def parse_plain_number(s: str) -> float | None:
@@ -182,22 +162,13 @@ def parse_plain_number(s: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _letter_id(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, …"""
-    out = ""
-    index += 1
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
-
-
-def _short(s: str, limit: int = 40) -> str:
+def short(s: str, limit: int = 40) -> str:
+    """``s`` on one line, cut to ``limit`` characters, for problem messages."""
     s = " ".join(s.split())
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _fmt_pct(x: float) -> str:
+def fmt_pct(x: float) -> str:
     return f"{x:g}"
 
 
@@ -217,15 +188,16 @@ class _Block:
         return self.linenos[bisect.bisect_left(self.newlines, offset)]
 
 
-class _Answer(NamedTuple):
+class Part(NamedTuple):
+    """One answer of an answer block: split at unescaped ``=`` and ``~``."""
+
     marker: str  # "=", "~" or "" (text before the first marker)
-    body: str  # raw text after the marker
+    body: str  # raw (still escaped) text after the marker
     offset: int  # offset of the marker in the block
 
 
-def _split_answers(block: str, start: int, end: int) -> list[_Answer]:
-    """Split ``block[start:end]`` at unescaped ``=`` and ``~``."""
-    parts: list[_Answer] = []
+def _split_answers(block: str, start: int, end: int) -> list[Part]:
+    parts: list[Part] = []
     marker, seg_start, marker_at = "", start, start
     i = start
     while i < end:
@@ -234,11 +206,111 @@ def _split_answers(block: str, start: int, end: int) -> list[_Answer]:
             i += 2
             continue
         if c in "=~":
-            parts.append(_Answer(marker, block[seg_start:i], marker_at))
+            parts.append(Part(marker, block[seg_start:i], marker_at))
             marker, seg_start, marker_at = c, i + 1, i
         i += 1
-    parts.append(_Answer(marker, block[seg_start:end], marker_at))
+    parts.append(Part(marker, block[seg_start:end], marker_at))
     return parts
+
+
+class AnswerBlock:
+    """The answer block of one question (between ``{`` and ``}``, before ``####``) as a
+    question type's ``parse_answers`` sees it: the raw text, helpers that read GIFT
+    answers, and :meth:`problem` to report what is wrong (with the file line)."""
+
+    def __init__(self, parser: _Parser, block: _Block, start: int, end: int, q: Question):
+        self._parser = parser
+        self._block = block
+        self.raw = block.raw
+        self.start = start
+        self.end = end
+        self.question_line = q.line
+        #: the default format of every sub-text: the question text's format
+        self.text_format = q.text.format
+
+    @property
+    def body(self) -> str:
+        return self.raw[self.start : self.end]
+
+    @property
+    def problem_count(self) -> int:
+        return len(self._parser.problems)
+
+    def problem(self, line: int, message: str) -> None:
+        self._parser.problem(line, message)
+
+    def line_at(self, offset: int) -> int:
+        return self._block.line_at(offset)
+
+    def first_line(self) -> int:
+        """The line of the first non-blank character of the block."""
+        body = self.body
+        return self.line_at(self.start + (len(body) - len(body.lstrip())))
+
+    def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:
+        """Offset (in ``raw``) of the first unescaped ``sub`` in the block, or -1."""
+        return find_unescaped(
+            self.raw, sub, self.start if start is None else start, self.end if end is None else end
+        )
+
+    def split(self, start: int | None = None, end: int | None = None) -> list[Part]:
+        """Every part, the text before the first marker (marker ``""``) included."""
+        return _split_answers(
+            self.raw, self.start if start is None else start, self.end if end is None else end
+        )
+
+    def parts(self, start: int | None = None, end: int | None = None) -> list[Part]:
+        """The ``=``/``~`` answers; text before the first one is reported."""
+        parts = self.split(start, end)
+        lead = parts[0]
+        if lead.body.strip():
+            self.problem(
+                self.line_at(lead.offset + len(lead.body) - len(lead.body.lstrip())),
+                f"unexpected text before the first answer: '{short(unescape(lead.body))}'",
+            )
+        return parts[1:]
+
+    def weight(self, part: Part) -> tuple[float | None, str, bool]:
+        """Split an optional leading ``%n%``; returns (percent or None, rest, ok)."""
+        body = part.body.lstrip()
+        m = _WEIGHT_RE.match(body)
+        if not m:
+            return None, body, True
+        line = self.line_at(part.offset)
+        value = parse_plain_number(m.group(1))
+        if value is None:
+            self.problem(line, f"invalid weight '%{short(m.group(1))}%'")
+            return None, body[m.end() :], False
+        if not -100 <= value <= 100:
+            self.problem(line, f"weight {fmt_pct(value)}% is outside -100..100")
+            return None, body[m.end() :], False
+        return value, body[m.end() :], True
+
+    @staticmethod
+    def fraction(percent: float) -> float:
+        return round_fraction(percent / 100)
+
+    def text(self, raw: str) -> Text:
+        """A sub-text: unescaped, trimmed, its ``[format]`` marker honoured and removed."""
+        cleaned = _clean(raw)
+        fmt, rest = split_format(cleaned)
+        return Text(rest, fmt or self.text_format)
+
+    @staticmethod
+    def plain(raw: str) -> str:
+        """Plain text (no format marker): unescaped and trimmed."""
+        return _clean(raw)
+
+    @staticmethod
+    def split_feedback(raw: str) -> tuple[str, str | None]:
+        """``answer#feedback`` -> (raw answer, raw feedback or None)."""
+        h = find_unescaped(raw, "#")
+        if h < 0:
+            return raw, None
+        return raw[:h], raw[h + 1 :]
+
+    def feedback(self, raw: str | None) -> Text:
+        return self.text(raw) if raw is not None else Text(format=self.text_format)
 
 
 # --------------------------------------------------------------------------- parser
@@ -286,7 +358,7 @@ class _Parser:
             if stripped.startswith("//"):
                 m = _DIRECTIVE_RE.fullmatch(stripped)
                 if m is not None and m.group(1).lower() != "ignore-diacritics":
-                    self.problem(lineno, f"unknown '// elearn:' directive '{_short(m.group(1))}'")
+                    self.problem(lineno, f"unknown '// elearn:' directive '{short(m.group(1))}'")
                 elif m is not None and current:
                     misplaced(lineno)
                 elif m is not None:
@@ -412,291 +484,54 @@ class _Parser:
         before_text = raw[pos:open_at]
         after_text = raw[close_at + 1 :]
         if after_text.strip():
-            text = _unescape(before_text + BLANK + after_text).strip()
+            text = unescape(before_text + BLANK + after_text).strip()
         else:
-            text = _unescape(before_text).strip()
+            text = unescape(before_text).strip()
         if not text or text == BLANK:
             self.problem(start_line, "question has no text")
 
         question = Question(
             name=name,
             qtype="",
-            text=text,
+            text=Text(text, text_format),
             category=category,
-            text_format=text_format,
             line=start_line,
             path=self.path,
             ignore_diacritics=ignore_diacritics,
+            general_feedback=Text(format=text_format),
+            feedback_true=Text(format=text_format),
+            feedback_false=Text(format=text_format),
         )
 
         # general feedback
         a_start, a_end = open_at + 1, close_at
         gf = _find(raw, "####", a_start, a_end)
+        ctx = AnswerBlock(self, block, a_start, a_end, question)
         if gf >= 0:
-            question.general_feedback = _clean(raw[gf + 4 : a_end])
-            a_end = gf
+            question.general_feedback = ctx.text(raw[gf + 4 : a_end])
+            ctx.end = gf
 
-        self.answers(question, block, a_start, a_end)
+        self.answers(question, ctx)
         if len(self.problems) != problems_before:
             return None
         return question
 
-    # -- the answer block --------------------------------------------------------------
+    def answers(self, q: Question, ctx: AnswerBlock) -> None:
+        from elearn.quiz.types import REGISTRY  # the types import this module
 
-    def answers(self, q: Question, block: _Block, start: int, end: int) -> None:
-        raw = block.raw
-        body = raw[start:end]
-        stripped = body.strip()
-        first = start + (len(body) - len(body.lstrip()))
-        if not stripped:
+        body = ctx.body
+        if not body.strip():
             self.problem(q.line, "unsupported question type: essay (empty answer block '{}')")
             return
-        if stripped.startswith("#"):
-            q.qtype = "numeric"
-            self.numeric(q, block, first + 1, end)
-            return
-        if _find(raw, "~", start, end) >= 0:
-            self.choice(q, block, start, end)
-            return
-        has_eq = _find(raw, "=", start, end) >= 0
-        if has_eq and "->" in body:
-            q.qtype = "matching"
-            self.matching(q, block, start, end)
-            return
-        hash_at = _find(raw, "#", start, end)
-        head = raw[start : hash_at if hash_at >= 0 else end].strip().upper()
-        if head in ("T", "TRUE", "F", "FALSE"):
-            q.qtype = "truefalse"
-            q.answer = head.startswith("T")
-            wrong = right = ""
-            if hash_at >= 0:
-                second = _find(raw, "#", hash_at + 1, end)
-                if second >= 0:
-                    wrong = _clean(raw[hash_at + 1 : second])
-                    right = _clean(raw[second + 1 : end])
-                else:
-                    wrong = _clean(raw[hash_at + 1 : end])
-            if q.answer:
-                q.feedback_true, q.feedback_false = right, wrong
-            else:
-                q.feedback_true, q.feedback_false = wrong, right
-            return
-        if has_eq and stripped.startswith("="):
-            q.qtype = "short"
-            self.short(q, block, start, end)
-            return
+        for qtype in REGISTRY.values():
+            if qtype.claims(body):
+                q.qtype = qtype.name
+                qtype.parse_answers(ctx, q)
+                return
         self.problem(
-            block.line_at(first),
+            ctx.first_line(),
             "unknown question type: answers must start with '=' or '~', or be T/F or a #number",
         )
-
-    def _parts(self, block: _Block, start: int, end: int) -> list[_Answer]:
-        parts = _split_answers(block.raw, start, end)
-        lead = parts[0]
-        if lead.body.strip():
-            self.problem(
-                block.line_at(lead.offset + len(lead.body) - len(lead.body.lstrip())),
-                f"unexpected text before the first answer: '{_short(_unescape(lead.body))}'",
-            )
-        return parts[1:]
-
-    def _weight(self, block: _Block, part: _Answer) -> tuple[float | None, str, bool]:
-        """Split an optional leading ``%n%``; returns (percent or None, rest, ok)."""
-        body = part.body.lstrip()
-        m = _WEIGHT_RE.match(body)
-        if not m:
-            return None, body, True
-        line = block.line_at(part.offset)
-        value = parse_plain_number(m.group(1))
-        if value is None:
-            self.problem(line, f"invalid weight '%{_short(m.group(1))}%'")
-            return None, body[m.end() :], False
-        if not -100 <= value <= 100:
-            self.problem(line, f"weight {_fmt_pct(value)}% is outside -100..100")
-            return None, body[m.end() :], False
-        return value, body[m.end() :], True
-
-    @staticmethod
-    def _feedback(body: str) -> tuple[str, str]:
-        h = _find(body, "#")
-        if h < 0:
-            return _clean(body), ""
-        return _clean(body[:h]), _clean(body[h + 1 :])
-
-    def choice(self, q: Question, block: _Block, start: int, end: int) -> None:
-        parts = self._parts(block, start, end)
-        entries: list[tuple[_Answer, float | None, str, str]] = []
-        weighted_tilde = False
-        bad_weight = False
-        for part in parts:
-            weight, rest, ok = self._weight(block, part)
-            if not ok:
-                weighted_tilde = weighted_tilde or part.marker == "~"
-                bad_weight = True
-                continue
-            text, feedback = self._feedback(rest)
-            if not text:
-                self.problem(block.line_at(part.offset), "empty answer")
-            if weight is not None and part.marker == "~":
-                weighted_tilde = True
-            entries.append((part, weight, text, feedback))
-        if weighted_tilde:
-            q.qtype = "multi"
-            total = 0.0
-            for part, weight, text, feedback in entries:
-                pct = weight if weight is not None else (100.0 if part.marker == "=" else 0.0)
-                if pct > 0:
-                    total += pct
-                q.options.append(Option(_letter_id(len(q.options)), text, pct / 100, feedback))
-            if entries and not bad_weight and abs(total - 100) > WEIGHT_TOLERANCE + 1e-9:
-                self.problem(
-                    q.line, f"multiple-answer weights add up to {_fmt_pct(total)}%, not 100%"
-                )
-            return
-        q.qtype = "single"
-        right = [e for e in entries if e[0].marker == "="]
-        for part, weight, text, feedback in entries:
-            if weight is not None:
-                pct = weight
-            else:
-                pct = 100.0 if part.marker == "=" else 0.0
-            q.options.append(Option(_letter_id(len(q.options)), text, pct / 100, feedback))
-        if not right:
-            self.problem(q.line, "single choice question has no right answer ('=')")
-        elif len(right) > 1:
-            self.problem(
-                q.line,
-                f"single choice question has {len(right)} right answers ('='); "
-                "use ~%n% weights for a multiple-answer question",
-            )
-        if right and max(o.fraction for o in q.options) < 1:
-            self.problem(q.line, "single choice question has no answer worth 100%")
-
-    def short(self, q: Question, block: _Block, start: int, end: int) -> None:
-        problems_before = len(self.problems)
-        for part in self._parts(block, start, end):
-            line = block.line_at(part.offset)
-            if part.marker != "=":
-                self.problem(line, "short-answer answers must start with '='")
-                continue
-            weight, rest, ok = self._weight(block, part)
-            if not ok:
-                continue
-            text, feedback = self._feedback(rest)
-            if not text:
-                self.problem(line, "empty answer")
-                continue
-            pct = 100.0 if weight is None else weight
-            q.answers.append(ShortAnswer(text, pct / 100, feedback))
-        if q.answers and max(a.fraction for a in q.answers) < 1:
-            self.problem(q.line, "short-answer question has no answer worth 100%")
-        elif not q.answers and len(self.problems) == problems_before:
-            self.problem(q.line, "question has no answers")
-
-    def numeric(self, q: Question, block: _Block, start: int, end: int) -> None:
-        raw = block.raw
-        if not raw[start:end].strip():
-            self.problem(q.line, "numeric question has no answers")
-            return
-        if _find(raw, "=", start, end) >= 0:
-            parts = self._parts(block, start, end)
-        else:
-            parts = [_Answer("=", raw[start:end], start - 1)]
-        for part in parts:
-            line = block.line_at(part.offset)
-            if part.marker != "=":
-                self.problem(line, "numeric answers must start with '='")
-                continue
-            weight, rest, ok = self._weight(block, part)
-            if not ok:
-                continue
-            spec, feedback = self._feedback(rest)
-            if not spec:
-                self.problem(line, "empty numeric answer")
-                continue
-            pct = 100.0 if weight is None else weight
-            answer = self._numeric_answer(line, spec)
-            if answer is not None:
-                answer.fraction = pct / 100
-                answer.feedback = feedback
-                q.numeric_answers.append(answer)
-        if q.numeric_answers and max(a.fraction for a in q.numeric_answers) < 1:
-            self.problem(q.line, "numeric question has no answer worth 100%")
-
-    def _numeric_answer(self, line: int, spec: str) -> NumericAnswer | None:
-        if ".." in spec:
-            lo_s, hi_s = spec.split("..", 1)
-            lo, hi = parse_plain_number(lo_s), parse_plain_number(hi_s)
-            for s, v in ((lo_s, lo), (hi_s, hi)):
-                if v is None:
-                    self.problem(line, f"numeric answer '{_short(s.strip())}' is not a number")
-                    return None
-            assert lo is not None and hi is not None
-            if lo > hi:
-                self.problem(line, f"numeric range {spec.strip()}: minimum is greater than maximum")
-                return None
-            return NumericAnswer(min=lo, max=hi)
-        value_s, _, tol_s = spec.partition(":")
-        value = parse_plain_number(value_s)
-        if value is None:
-            self.problem(line, f"numeric answer '{_short(value_s.strip())}' is not a number")
-            return None
-        tolerance = 0.0
-        if tol_s.strip():
-            tol = parse_plain_number(tol_s)
-            if tol is None:
-                self.problem(line, f"numeric tolerance '{_short(tol_s.strip())}' is not a number")
-                return None
-            if tol < 0:
-                self.problem(line, "numeric tolerance must not be negative")
-                return None
-            tolerance = tol
-        elif ":" in spec:
-            self.problem(line, "numeric tolerance is missing after ':'")
-            return None
-        lo, hi = value - tolerance, value + tolerance
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            self.problem(line, f"numeric answer '{_short(spec)}' is out of range")
-            return None
-        return NumericAnswer(min=lo, max=hi, value=value, tolerance=tolerance)
-
-    def matching(self, q: Question, block: _Block, start: int, end: int) -> None:
-        problems_before = len(self.problems)
-        lefts: list[tuple[str, str]] = []
-        distractors: list[str] = []
-        for part in self._parts(block, start, end):
-            line = block.line_at(part.offset)
-            if part.marker != "=":
-                self.problem(line, "matching pairs must start with '='")
-                continue
-            body = part.body
-            arrow = body.find("->")
-            if arrow < 0:
-                self.problem(line, "matching pair has no '->'")
-                continue
-            if _find(body, "#") >= 0:
-                self.problem(line, "feedback ('#') is not supported in matching pairs")
-                continue
-            left, right = _clean(body[:arrow]), _clean(body[arrow + 2 :])
-            if not right:
-                self.problem(line, "matching pair has no right-hand side")
-                continue
-            if left:
-                lefts.append((left, right))
-            else:
-                distractors.append(right)
-        if len(self.problems) != problems_before:
-            return
-        if len(lefts) < 2:
-            self.problem(q.line, f"matching question needs at least 2 pairs, has {len(lefts)}")
-            return
-        rights = sorted({r for _, r in lefts} | set(distractors), key=lambda s: (s.casefold(), s))
-        right_ids = {text: str(i) for i, text in enumerate(rights, start=1)}
-        q.right_choices = [(right_ids[t], t) for t in rights]
-        q.pairs = [
-            MatchPair(_letter_id(i), left, right_ids[right], right)
-            for i, (left, right) in enumerate(lefts)
-        ]
 
 
 def parse_gift(text: str, path: str = "<string>") -> tuple[list[Question], list[Problem]]:

@@ -43,21 +43,7 @@ def _refused(exc: ServiceError, target: str):
 
 def _answers_from_form(attempt: QuizAttempt) -> dict[int, Any]:
     """Read every question's fields from the posted form."""
-    answers: dict[int, Any] = {}
-    form = request.form
-    for question in services.attempt_questions(attempt):
-        name = f"q-{question.id}"
-        qtype = question.parsed.qtype
-        if qtype == "multi":
-            answers[question.id] = form.getlist(name)
-        elif qtype == "matching":
-            answers[question.id] = {
-                item["id"]: form.get(f"{name}-{item['id']}", "")
-                for item in question.view["options"]["left"]
-            }
-        else:
-            answers[question.id] = form.get(name, "")
-    return answers
+    return services.read_form_answers(attempt, request.form)
 
 
 def _version() -> int | None:
@@ -183,6 +169,4 @@ def review(attempt_id: int):
         policy=policy,
         passed=services.standing.passes(quiz, attempt.score),
         questions=services.attempt_questions(attempt) if policy.questions else [],
-        right_answer=services.right_answer_text,
-        response_text=services.response_text,
     )

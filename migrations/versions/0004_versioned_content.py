@@ -16,11 +16,13 @@ Create Date: 2026-12-01 23:00:00
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 
 import sqlalchemy as sa
 import yaml
 from alembic import op
+from markupsafe import escape
 
 revision = "0004"
 down_revision = "0003"
@@ -496,6 +498,16 @@ def upgrade():
         # Covered by the unique index on (user_id, quiz_id, number).
         batch.drop_index("ix_quiz_attempts_user_id")
         batch.drop_column("passed")
+    # Feedback in results is shown as HTML now: escape the plain text graded before.
+    attempts = sa.table("quiz_attempts", sa.column("id"), sa.column("result", sa.JSON()))
+    for row in bind.execute(sa.select(attempts)).all():
+        if not row.result:
+            continue
+        result = {
+            qid: {**r, "feedback": [str(escape(f)) for f in r.get("feedback", [])]}
+            for qid, r in row.result.items()
+        }
+        bind.execute(attempts.update().where(attempts.c.id == row.id).values(result=result))
     with op.batch_alter_table("attempt_answers") as batch:
         batch.drop_constraint("uq_attempt_answers_attempt_id_question_id", type_="unique")
         batch.drop_constraint("fk_attempt_answers_question_id_questions", type_="foreignkey")
@@ -698,6 +710,15 @@ def downgrade():
             "fk_attempt_answers_question_id_questions", "questions", ["question_id"], ["id"],
             ondelete="CASCADE",
         )  # fmt: skip
+    attempts = sa.table("quiz_attempts", sa.column("id"), sa.column("result", sa.JSON()))
+    for row in bind.execute(sa.select(attempts)).all():
+        if not row.result:
+            continue
+        result = {
+            qid: {**r, "feedback": [html.unescape(f) for f in r.get("feedback", [])]}
+            for qid, r in row.result.items()
+        }
+        bind.execute(attempts.update().where(attempts.c.id == row.id).values(result=result))
     with op.batch_alter_table("quiz_attempts") as batch:
         batch.add_column(sa.Column("passed", sa.Boolean(), nullable=True))
     bind.exec_driver_sql(

@@ -1,4 +1,4 @@
-"""Grading every question type, and the learner-safe public view."""
+"""Grading every question type, and the learner-safe public view (through the registry)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import unicodedata
 
 import pytest
 
-from elearn.quiz.gift import Question, parse_gift
-from elearn.quiz.grading import Grade, grade, normalize_answer, parse_number, public_view
+from elearn.quiz.gift import parse_gift
+from elearn.quiz.question import Question, Text
+from elearn.quiz.types import Grade, grade, normalize_answer, parse_number, public_view
 
 
 def q(text: str) -> Question:
@@ -34,19 +35,20 @@ MATCH_SHARED = q("::g2::Ghép {=a -> x =b -> x =c -> y}")
 
 
 def right_id(question: Question, left_text: str) -> str:
-    return next(p.right_id for p in question.pairs if p.left_text == left_text)
+    return next(p.right_id for p in question.pairs if p.left.text == left_text)
 
 
 # --------------------------------------------------------------------------- single
 
 
 def test_single_right_wrong_and_feedback():
+    # feedback is sanitised HTML: inline for the answer, a paragraph for the general one
     g = grade(SINGLE, "a")
-    assert g == Grade(fraction=1.0, correct=True, feedback=["Đúng", "Chung"])
+    assert g == Grade(fraction=1.0, correct=True, feedback=["Đúng", "<p>Chung</p>"])
     g = grade(SINGLE, "b")
-    assert g == Grade(fraction=0.0, correct=False, feedback=["Sai", "Chung"])
+    assert g == Grade(fraction=0.0, correct=False, feedback=["Sai", "<p>Chung</p>"])
     g = grade(SINGLE, "c")
-    assert g == Grade(fraction=0.0, correct=False, feedback=["Chung"])
+    assert g == Grade(fraction=0.0, correct=False, feedback=["<p>Chung</p>"])
     assert grade(SINGLE, " a ").correct
 
 
@@ -58,8 +60,20 @@ def test_single_invalid_responses_grade_zero(response):
 
 def test_single_with_penalty_option_clamps_at_zero():
     question = q("::p::Q {=a ~%-50%b ~c}")
-    assert question.qtype == "multi"  # a weighted ~ makes it a multiple-answer question
+    assert question.qtype == "single"  # an '=' makes it single choice (Moodle's rule)
+    assert question.options[1].fraction == -0.5
+    assert grade(question, "b").fraction == 0.0
+    assert grade(question, "a").correct
+    question = q("::p2::Q {~%100%a ~%-50%b ~c}")
+    assert question.qtype == "multi"
     assert grade(question, ["b"]).fraction == 0.0
+
+
+def test_single_partial_credit():
+    question = q("::h::Q {=full#f ~%50%half#h ~wrong}")
+    assert grade(question, "b") == Grade(0.5, False, ["h"])
+    assert grade(question, "a") == Grade(1.0, True, ["f"])
+    assert grade(question, "c") == Grade(0.0, False, [])
 
 
 # --------------------------------------------------------------------------- multi
@@ -68,7 +82,7 @@ def test_single_with_penalty_option_clamps_at_zero():
 def test_multi_partial_full_and_feedback_in_source_order():
     assert grade(MULTI, ["a"]).fraction == 0.5
     g = grade(MULTI, ["b", "a"])
-    assert g == Grade(fraction=1.0, correct=True, feedback=["fa", "fb", "G"])
+    assert g == Grade(fraction=1.0, correct=True, feedback=["fa", "fb", "<p>G</p>"])
     assert grade(MULTI, ["a", "d"]).fraction == 0.5
     assert grade(MULTI, []).fraction == 0.0
 
@@ -115,15 +129,15 @@ def test_multi_duplicates_do_not_count_twice_and_containers_accepted():
 )
 def test_multi_invalid_responses_grade_zero(response):
     g = grade(MULTI, response)
-    assert (g.fraction, g.correct, g.feedback) == (0.0, False, ["G"])
+    assert (g.fraction, g.correct, g.feedback) == (0.0, False, ["<p>G</p>"])
 
 
 # --------------------------------------------------------------------------- true/false
 
 
 def test_truefalse_bools_and_feedback():
-    assert grade(TF_TRUE, True) == Grade(1.0, True, ["đúng rồi", "chung"])
-    assert grade(TF_TRUE, False) == Grade(0.0, False, ["sai rồi", "chung"])
+    assert grade(TF_TRUE, True) == Grade(1.0, True, ["đúng rồi", "<p>chung</p>"])
+    assert grade(TF_TRUE, False) == Grade(0.0, False, ["sai rồi", "<p>chung</p>"])
     assert grade(TF_FALSE, False) == Grade(1.0, True, ["đúng rồi"])
     assert grade(TF_FALSE, True) == Grade(0.0, False, ["sai rồi"])
 
@@ -192,6 +206,69 @@ def test_short_invalid_responses_grade_zero(response):
     assert grade(SHORT, response).fraction == 0.0
 
 
+@pytest.mark.parametrize(
+    ("answer", "response", "correct"),
+    [
+        ("Hà * Nội", "Hà Nội", True),  # '*' may be empty; whitespace is collapsed
+        ("Hà * Nội", "hà   thủ đô   NỘI", True),
+        ("Hà * Nội", "HàNội", False),
+        ("Hà * Nội", "Hà Nội x", False),
+        ("*ing", "running", True),
+        ("*ing", "ing", True),
+        ("*ing", "ingx", False),
+        ("* b", "b", True),
+        ("* b", "x b", True),
+        ("* b", "xb", False),
+        ("a *", "a", True),
+        ("a *", "a x", True),
+        ("a *", "ax", False),
+        ("a*", "ax y", True),
+        ("a* *b", "a b", True),
+        ("a* *b", "ab", False),
+        ("a * * b", "a b", True),
+        ("*", "bất cứ gì", True),
+        ("*", "*", True),
+        (r"5 \* 3", "5 * 3", True),  # '\*' is a literal star
+        (r"5 \* 3", "5 x 3", False),
+        (r"\*", "*", True),
+        (r"\*", "x", False),
+        ("a.b (c)+", "a.b (c)+", True),  # other characters are literal
+        ("a.b (c)+", "axb (c)", False),
+        ("Straße*", "STRASSE 123", True),
+    ],
+)
+def test_short_wildcard(answer, response, correct):
+    question = q(f"::w::Q {{={answer}}}")
+    assert grade(question, response).correct is correct
+
+
+def test_short_wildcard_is_never_compared_as_text():
+    question = q("::w::Q {=Hà*}")
+    assert grade(question, "HàNội").correct
+    assert grade(question, "Hà").correct
+    assert grade(question, "Hà Nội").correct
+    assert not grade(question, "Huế").correct
+    question = q("::w2::Q {=a*b}")
+    assert grade(question, "a-x-b").correct
+    assert not grade(question, "a-x-c").correct
+
+
+def test_short_wildcard_low_weight_catch_all_and_best_answer():
+    question = q("::w::Thủ đô? {=Hà Nội#Đúng =%10%*#Chưa đúng}")
+    assert grade(question, "Hà Nội") == Grade(1.0, True, ["Đúng"])
+    assert grade(question, "Huế") == Grade(0.1, False, ["Chưa đúng"])
+    assert grade(question, "   ").fraction == 0.0
+
+
+def test_short_wildcard_with_ignore_diacritics_and_nfc():
+    question = q("// elearn: ignore-diacritics\n::w::Q {=thương * hiệu}")
+    assert grade(question, "THUONG cua toi HIEU").correct
+    assert grade(question, unicodedata.normalize("NFD", "Thương Hiệu")).correct
+    question = q("::w2::Q {=thương * hiệu}")
+    assert not grade(question, "thuong x hieu").correct
+    assert grade(question, unicodedata.normalize("NFD", "thương x hiệu")).correct
+
+
 # --------------------------------------------------------------------------- numeric
 
 
@@ -231,10 +308,21 @@ def test_numeric_float_edges_do_not_fail_on_rounding():
 
 
 def test_numeric_best_answer_and_negative_clamp():
-    assert grade(NUMERIC_MULTI, 1822) == Grade(1.0, True, ["exact", "G"])
-    assert grade(NUMERIC_MULTI, "1820") == Grade(0.5, False, ["close", "G"])
-    assert grade(NUMERIC_MULTI, 50) == Grade(0.0, False, ["way off", "G"])
-    assert grade(NUMERIC_MULTI, 500) == Grade(0.0, False, ["G"])
+    assert grade(NUMERIC_MULTI, 1822) == Grade(1.0, True, ["exact", "<p>G</p>"])
+    assert grade(NUMERIC_MULTI, "1820") == Grade(0.5, False, ["close", "<p>G</p>"])
+    assert grade(NUMERIC_MULTI, 50) == Grade(0.0, False, ["way off", "<p>G</p>"])
+    assert grade(NUMERIC_MULTI, 500) == Grade(0.0, False, ["<p>G</p>"])
+
+
+def test_numeric_catch_all_feedback_when_nothing_matches():
+    question = q("::c::Q {#=3:0#Exact =%50%3:2#Close ~#Far off####G}")
+    assert grade(question, 3) == Grade(1.0, True, ["Exact", "<p>G</p>"])
+    assert grade(question, "4,5") == Grade(0.5, False, ["Close", "<p>G</p>"])
+    assert grade(question, 10) == Grade(0.0, False, ["Far off", "<p>G</p>"])
+    assert grade(question, "abc") == Grade(0.0, False, ["<p>G</p>"])  # not an answer at all
+    question = q("::c2::Q {#3:2 ~#Completely wrong}")
+    assert grade(question, 6) == Grade(0.0, False, ["Completely wrong"])
+    assert grade(question, 5) == Grade(1.0, True, [])
 
 
 @pytest.mark.parametrize(
@@ -310,7 +398,7 @@ def test_matching_invalid_responses_grade_zero(response):
 
 
 def test_unknown_qtype_grades_zero():
-    broken = Question(name="x", qtype="essay", text="?")
+    broken = Question(name="x", qtype="essay", text=Text("?"))
     assert grade(broken, "anything") == Grade(0.0, False, [])
 
 
@@ -323,18 +411,17 @@ SECRET = q("::sec::Hỏi {=RIGHT#SECRET-FB1 ~WRONG#SECRET-FB2 ~OTHER####SECRET-G
 def test_public_view_single():
     view = public_view(SECRET)
     assert view == {
-        "id": "sec",
         "name": "sec",
         "type": "single",
         "text": "Hỏi",
-        "text_format": "moodle",
+        "html": "<p>Hỏi</p>",
         "options": [
-            {"id": "a", "text": "RIGHT"},
-            {"id": "b", "text": "WRONG"},
-            {"id": "c", "text": "OTHER"},
+            {"id": "a", "text": "RIGHT", "html": "RIGHT"},
+            {"id": "b", "text": "WRONG", "html": "WRONG"},
+            {"id": "c", "text": "OTHER", "html": "OTHER"},
         ],
     }
-    shuffled = public_view(SECRET, option_order=["c", "a", "b"])
+    shuffled = public_view(SECRET, ["c", "a", "b"])
     assert [o["id"] for o in shuffled["options"]] == ["c", "a", "b"]
 
 
@@ -343,7 +430,7 @@ def test_public_view_single():
 )
 def test_public_view_rejects_bad_option_order(order):
     with pytest.raises(ValueError):
-        public_view(SECRET, option_order=order)
+        public_view(SECRET, order)
 
 
 @pytest.mark.parametrize(
@@ -354,7 +441,7 @@ def test_public_view_rejects_bad_option_order(order):
 def test_public_view_never_leaks(question):
     view = public_view(question)
     dumped = json.dumps(view, ensure_ascii=False)
-    assert set(view) == {"id", "name", "type", "text", "text_format", "options"}
+    assert set(view) == {"name", "type", "text", "html", "options"}
     for word in (
         "fraction",
         "feedback",
@@ -372,7 +459,7 @@ def test_public_view_never_leaks(question):
     ):
         assert word not in dumped
     if question.qtype in ("single", "multi"):
-        assert all(set(o) == {"id", "text"} for o in view["options"])
+        assert all(set(o) == {"id", "text", "html"} for o in view["options"])
 
 
 def test_public_view_truefalse_is_the_same_for_true_and_false():
@@ -396,15 +483,15 @@ def test_public_view_matching():
     view = public_view(MATCH)
     assert view["type"] == "matching"
     assert view["options"]["left"] == [
-        {"id": "a", "text": "Zeta"},
-        {"id": "b", "text": "Alpha"},
-        {"id": "c", "text": "Beta"},
+        {"id": "a", "text": "Zeta", "html": "Zeta"},
+        {"id": "b", "text": "Alpha", "html": "Alpha"},
+        {"id": "c", "text": "Beta", "html": "Beta"},
     ]
     assert [o["text"] for o in view["options"]["right"]] == ["ba", "bốn", "hai", "một"]
     # the right-hand ids do not follow the left order, so they do not give the pairs away
     pairing = [right_id(MATCH, t) for t in ("Zeta", "Alpha", "Beta")]
     assert pairing != sorted(pairing)
     order = ["4", "2", "3", "1"]
-    shuffled = public_view(MATCH, option_order=order)
+    shuffled = public_view(MATCH, order)
     assert [o["id"] for o in shuffled["options"]["right"]] == order
     assert shuffled["options"]["left"] == view["options"]["left"]
