@@ -81,7 +81,7 @@ def _instance_secret(path: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     import elearn.models  # noqa: F401  (every model registered on the metadata)
-    from elearn.web.i18n import select_locale
+    from elearn.web.i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     from elearn.core import db as unit_of_work
@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     from elearn.auth import sessions
 

@@ -229,6 +229,22 @@ def test_idle_and_absolute_timeouts_end_sessions(app, learner, auth_client):
     assert client.get("/dashboard").status_code == 302
 
 
+def test_activity_keeps_a_session_alive_at_most_one_write_a_minute(app, learner, auth_client):
+    client = auth_client(learner)
+    idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    with app.app_context():
+        row = db.session.scalars(select(UserSession)).one()
+        row.last_seen_at = utcnow() - idle + timedelta(minutes=1)
+        db.session.commit()
+    assert client.get("/dashboard").status_code == 200
+    with app.app_context():
+        touched = db.session.scalars(select(UserSession)).one().last_seen_at
+    assert utcnow() - touched < timedelta(seconds=30)
+    assert client.get("/dashboard").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(UserSession)).one().last_seen_at == touched
+
+
 def test_throttle_per_account_and_ip_without_hashing(app, make_user, monkeypatch):
     make_user(email="an@example.vn")
     make_user(email="binh@example.vn")

@@ -28,6 +28,7 @@ from elearn.content.models import (
     RevisionQuiz,
     Section,
 )
+from elearn.core.db import read
 from elearn.extensions import db
 
 CACHE_SIZE = 256
@@ -168,7 +169,7 @@ _PUBLISHED_BY_SLUG = (
 
 def published(slug: str) -> CourseStructure | None:
     """The published structure of a visible course, or None."""
-    row = db.session.execute(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
+    row = read(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
     if row is None:
         return None
     return _structure(row[0], row[1])
@@ -324,7 +325,7 @@ def lesson_html(version_id: int) -> str:
     key = (version_id,)
     body = _bodies.get(key)
     if body is None:
-        body = db.session.execute(_BODY, {"version_id": version_id}).scalar_one()
+        body = read(_BODY, {"version_id": version_id}).scalar_one()
         _bodies.put(key, body)
     return body
 

@@ -185,6 +185,12 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+def read(statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """Run a Core SELECT on the unit's connection, skipping the ORM's per-statement work
+    (hot read paths: the session check, the published structure, standings)."""
+    return db.session.connection().execute(statement, params or {})
+
+
 def _dialect_module() -> Any:
     return postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
 

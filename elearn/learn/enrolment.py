@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, select
 
 from elearn.auth.models import User
 from elearn.content.models import Lesson
-from elearn.core.db import insert_ignore
+from elearn.core.db import insert_ignore, read
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
 
@@ -62,4 +65,40 @@ def enroll(user: User, course_id: int) -> tuple[Enrollment, bool]:
 
 def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
     """Stable ids of the lessons of a course this learner completed (any revision)."""
-    return set(db.session.scalars(_DONE, {"user_id": user_id, "course_id": course_id}))
+    return set(read(_DONE, {"user_id": user_id, "course_id": course_id}).scalars())
+
+
+# Built once: the lesson page's enrolment and completions in one query.
+_ENROLLED_AND_DONE = (
+    select(Enrollment.id, Enrollment.completed_at, Lesson.id.label("lesson_id"))
+    .select_from(Enrollment)
+    .outerjoin(LessonCompletion, LessonCompletion.user_id == Enrollment.user_id)
+    .outerjoin(
+        Lesson,
+        and_(Lesson.id == LessonCompletion.lesson_id, Lesson.course_id == Enrollment.course_id),
+    )
+    .where(
+        Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
+    )
+)
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    """Whether a learner is enrolled, completed, and which lessons they did."""
+
+    enrollment_id: int
+    completed_at: datetime | None
+    done_ids: frozenset[int]
+
+
+def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
+    """The enrolment and its completed lessons in one query; None when not enrolled."""
+    rows = read(_ENROLLED_AND_DONE, {"user_id": user_id, "course_id": course_id}).all()
+    if not rows:
+        return None
+    return EnrolmentState(
+        rows[0].id,
+        rows[0].completed_at,
+        frozenset(r.lesson_id for r in rows if r.lesson_id is not None),
+    )

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from elearn.auth.models import User
-from elearn.certificates.models import Certificate
-from elearn.certificates.services import certificates_for
+from elearn.certificates.services import CertificateBrief, certificates_for
 from elearn.content import structure as content
 from elearn.content.structure import CourseStructure, LessonEntry
 from elearn.core.db import insert_ignore
@@ -18,7 +17,12 @@ from elearn.core.errors import Forbidden, NotFound
 from elearn.core.events import lesson_completed
 from elearn.extensions import db
 from elearn.learn import completion
-from elearn.learn.enrolment import completed_lesson_ids, enroll, get_enrollment
+from elearn.learn.enrolment import (
+    completed_lesson_ids,
+    enroll,
+    enrolment_state,
+    get_enrollment,
+)
 from elearn.learn.models import Enrollment, LessonCompletion
 from elearn.learn.progress import NextAction, Progress, build_progress, next_action
 from elearn.quiz import standing
@@ -71,12 +75,11 @@ def complete_lesson(user_id: int, course: CourseStructure, lesson: LessonEntry) 
 
 @dataclass
 class CourseView:
-    """What the course page and the API's progress need about one learner in one course."""
+    """What the course page needs about one learner in one course (None: not enrolled)."""
 
     course: CourseStructure
-    enrollment: Enrollment | None
     progress: Progress | None
-    certificate: Certificate | None
+    certificate: CertificateBrief | None
     action: NextAction | None
 
 
@@ -90,14 +93,17 @@ def progress_in(user_id: int, course: CourseStructure, enrollment: Enrollment) -
 
 
 def course_view(user_id: int | None, course: CourseStructure) -> CourseView:
-    if user_id is None:
-        return CourseView(course, None, None, None, None)
-    enrollment = get_enrollment(user_id, course.course_id)
-    if enrollment is None:
-        return CourseView(course, None, None, None, None)
-    progress = progress_in(user_id, course, enrollment)
+    state = enrolment_state(user_id, course.course_id) if user_id is not None else None
+    if state is None:
+        return CourseView(course, None, None, None)
+    progress = build_progress(
+        course,
+        set(state.done_ids),
+        standing.standings(user_id, course.quizzes),
+        state.completed_at,
+    )
     certificate = certificates_for(user_id, [course.course_id]).get(course.course_id)
-    return CourseView(course, enrollment, progress, certificate, next_action(progress))
+    return CourseView(course, progress, certificate, next_action(progress))
 
 
 @dataclass
@@ -106,7 +112,6 @@ class LessonPage:
 
     course: CourseStructure
     lesson: LessonEntry
-    enrollment: Enrollment
     html: str
     progress: Progress
     index: int
@@ -120,17 +125,22 @@ class LessonPage:
 
 def lesson_page(user_id: int, course: CourseStructure, lesson: LessonEntry) -> LessonPage:
     """The lesson with its neighbours and the learner's progress; Forbidden unless enrolled."""
-    enrollment = get_enrollment(user_id, course.course_id)
-    if enrollment is None:
+    state = enrolment_state(user_id, course.course_id)
+    if state is None:
         raise Forbidden(_("Enrol in the course to read its lessons."))
     lessons = course.lessons
     index = lessons.index(lesson)
+    progress = build_progress(
+        course,
+        set(state.done_ids),
+        standing.standings(user_id, course.quizzes),
+        state.completed_at,
+    )
     return LessonPage(
         course=course,
         lesson=lesson,
-        enrollment=enrollment,
         html=content.lesson_html(lesson.version_id),
-        progress=progress_in(user_id, course, enrollment),
+        progress=progress,
         index=index,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
@@ -143,7 +153,7 @@ class DashboardEntry:
     enrollment: Enrollment
     progress: Progress
     action: NextAction
-    certificate: Certificate | None = None
+    certificate: CertificateBrief | None = None
 
 
 def dashboard(user_id: int) -> list[DashboardEntry]:

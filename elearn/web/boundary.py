@@ -6,11 +6,11 @@ otherwise, so a refused form loses nothing that was already saved and saves noth
 half-done. An exception rolls back. Deferred work (mail, jobs) runs only after the commit.
 
 Safe methods (GET, HEAD, OPTIONS) change no business state. Two writes may happen on
-them and are committed here too: refreshing a session's last-seen time (at most once a
-minute, see `elearn.auth.sessions`) and closing a timed quiz attempt whose deadline has
-passed (`elearn.quiz.attempts.close_if_expired`). If such a commit fails (SQLite busy),
-the page is still served: nothing the learner did is lost, and the write is retried on
-the next request.
+them: refreshing a session's last-seen time (at most once a minute, in its own short
+transaction after the unit, see `elearn.auth.sessions`) and closing a timed quiz attempt
+whose deadline has passed (`elearn.quiz.attempts.finalize_if_expired`), committed here.
+If such a commit fails (SQLite busy), the page is still served: nothing the learner did
+is lost, and the attempt is closed on the next look or by the scheduled job.
 """
 
 from __future__ import annotations

@@ -12,21 +12,22 @@ from elearn.auth.identity import display_phone
 from elearn.auth.permissions import is_admin
 from elearn.modules import tool_context
 from elearn.web.forms import EmptyForm
-from elearn.web.i18n import current_locale
+from elearn.web.i18n import current_locale, render_gettext
 from elearn.web.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
 
 
 def register(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict:
-        return {
+        return render_gettext() | {
             "current_locale": current_locale,
             "empty_form": EmptyForm,
             "TOPIC_LABELS": TOPIC_LABELS,
             "LEARNER_GROUP_LABELS": LEARNER_GROUP_LABELS,
             "PRODUCT_GROUP_LABELS": PRODUCT_GROUP_LABELS,
             "ROLE_LABELS": ROLE_LABELS,
-            "current_user": current_user,
+            # Resolved once per render: templates read it a dozen times per page.
+            "current_user": current_user._get_current_object(),
             "request_path": lambda: request.full_path.rstrip("?"),
             "tool_context": tool_context,
             "is_admin": is_admin,
