@@ -23,7 +23,6 @@ from pydantic import (
     WithJsonSchema,
     WrapValidator,
 )
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from elearn.content.schemas import TOPICS
@@ -41,15 +40,17 @@ def described(
 ) -> Any:
     """A field with its description; `content` marks text (x-content).
 
-    `absent_when_none`: the field is left out of the body (never null) when it is None;
-    declare it as `X | SkipJsonSchema[None]`, so that the document says "X, or absent".
+    `absent_when_none`: a field declared `X | None` is left out (never null) when it is
+    None, and the document says "X, or absent".
     """
 
     def edit_schema(schema: dict[str, Any]) -> None:
         if content is not None:
             schema["x-content"] = content
         if absent_when_none:
-            schema.pop("default", None)  # "absent", not "null"
+            schema.pop("default", None)
+            branches = [b for b in schema.pop("anyOf", []) if b != {"type": "null"}]
+            schema.update(branches[0] if len(branches) == 1 else {"anyOf": branches})
 
     if absent_when_none:
         kwargs.update(default=None, exclude_if=_is_none)
@@ -105,7 +106,7 @@ class ErrorDetail(ResponseModel):
         )
     )
     message: str = plain_text("What went wrong, translated into the caller's language.")
-    fields: dict[str, list[str]] | SkipJsonSchema[None] = described(
+    fields: dict[str, list[str]] | None = described(
         "Only when particular values were refused: where (a field name, a path such as "
         "`answers.12`, or a question id) → what is wrong with it.",
         absent_when_none=True,
@@ -138,10 +139,10 @@ class Token(ResponseModel):
 
 
 class CourseQuery(RequestModel):
-    topic: str | SkipJsonSchema[None] = described(
+    topic: str | None = described(
         f"Only courses of this topic ({', '.join(TOPICS)}).", absent_when_none=True
     )
-    q: str | SkipJsonSchema[None] = described(
+    q: str | None = described(
         "Words to search for in titles and summaries; ignores case and diacritics.",
         absent_when_none=True,
     )
@@ -332,7 +333,7 @@ class Quiz(ResponseModel):
 class Option(ResponseModel):
     id: str = Field(description="Random per attempt, so it never hints at the right answer.")
     text: str = plain_text("The option as the author wrote it.")
-    html: str | SkipJsonSchema[None] = sanitised_html(
+    html: str | None = sanitised_html(
         "The option, rendered (may be absent: then show `text`).", absent_when_none=True
     )
 
@@ -400,7 +401,7 @@ class QuestionResult(ResponseModel):
     id: int
     correct: bool
     fraction: float = Field(ge=0, le=1, description="The share of the question's marks, 0–1.")
-    feedback: list[PlainString] | SkipJsonSchema[None] = described(
+    feedback: list[PlainString] | None = described(
         "The author's feedback; only when the quiz's review is full.", absent_when_none=True
     )
 
@@ -409,7 +410,7 @@ class SubmissionResult(Attempt):
     """A submitted attempt; the same on every repeat."""
 
     pass_mark: int = Field(ge=0, le=100)
-    questions: list[QuestionResult] | SkipJsonSchema[None] = described(
+    questions: list[QuestionResult] | None = described(
         "Per question; absent when the quiz's review shows the score only.",
         absent_when_none=True,
     )

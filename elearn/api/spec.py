@@ -10,7 +10,7 @@ load their JavaScript from a CDN, and the product must work offline).
 from __future__ import annotations
 
 import copy
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from flask import Request, current_app
@@ -45,10 +45,15 @@ class _Plugin(FlaskPlugin):
 
 
 def _reject_invalid_request(
-    req: Request, resp: Any, error: Exception | None, instance: Any, model_adapter: Any
+    spec: SpecTree,
+    req: Request,
+    resp: Any,
+    error: Exception | None,
+    instance: Any,
+    model_adapter: Any,
 ) -> None:
     """Before the view: a body that is not a JSON object, or values its schema refuses, are 400s."""
-    metadata = api.get_function_metadata(current_app.view_functions[req.endpoint])
+    metadata = spec.get_function_metadata(current_app.view_functions[req.endpoint])
     if metadata is not None and metadata.json is not None and not _json_object_or_nothing(req):
         raise ApiError(400, "malformed_json", _("The request body must be a JSON object."))
     if isinstance(error, ValidationError):
@@ -89,7 +94,7 @@ def _refuse_invalid_response(
 
 def make_spectree() -> SpecTree:
     """A SpecTree configured for this API (one per process: `api`; tests build their own)."""
-    return SpecTree(
+    spec = SpecTree(
         backend=_Plugin,
         mode="strict",
         title="elearn API",
@@ -99,13 +104,15 @@ def make_spectree() -> SpecTree:
         security_schemes=[
             SecurityScheme(name="bearerAuth", data=SecuritySchemeData(type="http", scheme="bearer"))
         ],
-        before=_reject_invalid_request,
         after=_refuse_invalid_response,
         validation_error_status=400,
         validation_error_model=Error,
         naming_strategy=lambda model: model.__name__,
         nested_naming_strategy=lambda _parent, child: child,
     )
+    # The hook asks the instance whether the view takes a JSON body.
+    spec.before = partial(_reject_invalid_request, spec)
+    return spec
 
 
 api = make_spectree()
