@@ -48,7 +48,7 @@ def openapi():
 @api.validate(
     resp=Response(
         HTTP_201=(schemas.Token, "Token issued"),
-        HTTP_400=(Error, "Malformed body, or login and password not strings"),
+        HTTP_400=(Error, "Malformed body, or login and password missing or not text"),
         HTTP_401=(Error, "Wrong login or password"),
         HTTP_413=(Error, "Body too large"),
         HTTP_429=(Error, "Too many failed attempts for this account or address"),
@@ -68,7 +68,7 @@ def token(json: schemas.TokenRequest):
 @api.validate(
     resp=Response(
         HTTP_200=(schemas.CourseList, "Published courses, by title"),
-        HTTP_400=(Error, "A query parameter given twice"),
+        HTTP_400=(Error, "A query parameter given twice, or text with NUL characters"),
     )
 )
 def courses(query: schemas.CourseQuery):

@@ -125,7 +125,7 @@ class ErrorDetail(ResponseModel):
         )
     )
     message: str = plain_text("What went wrong, translated into the caller's language.")
-    fields: dict[str, list[str]] | None = described(
+    fields: dict[str, list[PlainString]] | None = described(
         "Only when particular values were refused: where (a field name, a path such as "
         "`answers.12`, or a question id) → what is wrong with it.",
         absent_when_none=True,
@@ -224,7 +224,7 @@ class Lesson(ResponseModel):
     title: str = plain_text("The lesson's title.")
     minutes: int = Field(description="Estimated reading time.")
     required: bool = Field(description="Whether completing it is needed to complete the course.")
-    video_url: str | None = Field(description="An embeddable YouTube or Vimeo address, or null.")
+    video_url: str | None = Field(description="The lesson's video: an https YouTube or Vimeo link.")
     video_minutes: int | None
     html: str = sanitised_html("The lesson's content.")
     completed: bool = Field(description="Whether the caller has completed this lesson.")
