@@ -1,5 +1,8 @@
 """Shared fixtures: app, db cleanup, client, users of each role, courses, query counter.
 
+Every API response a test receives is checked against the served OpenAPI document
+(tests/api_contract.py); a test that received one that does not fit fails.
+
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
 (e.g. postgresql://postgres@127.0.0.1:5432/test). The schema is built by the
 migrations, so every run also proves they work.
@@ -22,6 +25,7 @@ from elearn.auth import services as auth_services
 from elearn.auth.models import User
 from elearn.core.db import unit_of_work
 from elearn.extensions import db, limiter
+from tests.api_contract import ContractChecker, checking_client_class, served_document
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"regions", "alembic_version"}
@@ -53,9 +57,34 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
         with unit_of_work():
             load_regions()
+    app.test_client_class = checking_client_class(_api_contract_of(app))
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _api_contract_of(app: Flask) -> ContractChecker:
+    checker = ContractChecker(served_document(app))
+    app.extensions["tests.api_contract"] = checker
+    return checker
+
+
+@pytest.fixture(scope="session")
+def api_contract(app: Flask) -> ContractChecker:
+    """The checker every test client of the session app reports API responses to."""
+    return app.extensions["tests.api_contract"]
+
+
+@pytest.fixture(autouse=True)
+def _api_responses_fit_the_document(api_contract: ContractChecker) -> Iterator[None]:
+    api_contract.failures.clear()
+    yield
+    failures, api_contract.failures[:] = list(api_contract.failures), []
+    if failures:
+        pytest.fail(
+            "API responses that do not fit the OpenAPI document:\n" + "\n".join(failures),
+            pytrace=False,
+        )
 
 
 def _reset_schema() -> None:

@@ -1,4 +1,4 @@
-"""Bearer-token authentication and JSON helpers for the API."""
+"""Bearer-token authentication, API errors and their bodies."""
 
 from __future__ import annotations
 
@@ -9,31 +9,27 @@ from typing import Any
 from flask import g, request
 from flask_babel import gettext as _
 
+from elearn.api.schemas import Error, ErrorDetail
 from elearn.auth.models import User
 from elearn.auth.services import user_for_token
 from elearn.core.errors import ServiceError
 
 
 class ApiError(ServiceError):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+    """A refusal by the API layer itself (no token, no such lesson, a malformed body)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message, fields)
         self.status = status
         self.code = code
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
-    body: dict[str, Any] = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return body
-
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 ApiError for anything else."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "malformed_json", _("The request body must be a JSON object."))
-    return data
+    """The body of an error response, through its schema."""
+    detail = ErrorDetail(code=code, message=message, fields=fields or None)
+    return Error(error=detail).model_dump(mode="json")
 
 
 def current_api_user() -> User:
