@@ -33,25 +33,35 @@ def psql(base: str, sql: str) -> None:
 
 def prepare(env: dict[str, str], learners: int) -> None:
     setup_instance(env)
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
 
     from elearn import create_app
-    from elearn.catalog.models import Course, Lesson
+    from elearn.content import structure
+    from elearn.core.db import unit_of_work
     from elearn.extensions import db
     from elearn.learn.models import Enrollment, LessonCompletion
 
-    with create_app().app_context():
+    with create_app().app_context(), unit_of_work():
         users = insert_learners("quiz", learners)
-        course = db.session.scalar(select(Course).where(Course.slug == "thuong-mai-dien-tu"))
-        lessons = list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)))
+        course = structure.published("thuong-mai-dien-tu")
+        lessons = [lesson.id for lesson in course.lessons]
         db.session.execute(
-            insert(Enrollment), [{"user_id": u, "course_id": course.id} for u in users]
+            insert(Enrollment),
+            [
+                {
+                    "user_id": u,
+                    "course_id": course.course_id,
+                    "lessons_done": len(course.required_lessons),
+                    "lessons_total": len(course.required_lessons),
+                    "quizzes_total": len(course.required_quizzes),
+                }
+                for u in users
+            ],
         )
         db.session.execute(
             insert(LessonCompletion),
             [{"user_id": u, "lesson_id": lid} for u in users for lid in lessons],
         )
-        db.session.commit()
 
 
 class Api:

@@ -21,6 +21,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
+    #: Where asset bytes are stored by hash; None: <instance>/media.
+    ELEARN_MEDIA_DIR = os.environ.get("ELEARN_MEDIA_DIR") or None
     ELEARN_ORG_NAME = os.environ.get("ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP")
     #: Scheme, host and optional path prefix of links in e-mails and printed by commands;
     #: never taken from the request's Host header. Production must set it.

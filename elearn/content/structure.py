@@ -175,20 +175,23 @@ def published(slug: str) -> CourseStructure | None:
     return _structure(row[0], row[1])
 
 
+_PUBLISHED_FOR_COURSES = (
+    select(CourseRevision.course_id, CourseRevision.id, CourseRevision.content_hash)
+    .join(Course, Course.id == CourseRevision.course_id)
+    .where(
+        CourseRevision.course_id.in_(bindparam("course_ids", expanding=True)),
+        Course.archived.is_(False),
+        CourseRevision.state == "published",
+    )
+)
+
+
 def published_for_courses(course_ids: Iterable[int]) -> dict[int, CourseStructure]:
     """course id -> published structure, for the visible ones among `course_ids`."""
     ids = list(course_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(CourseRevision.course_id, CourseRevision.id, CourseRevision.content_hash)
-        .join(Course, Course.id == CourseRevision.course_id)
-        .where(
-            CourseRevision.course_id.in_(ids),
-            Course.archived.is_(False),
-            CourseRevision.state == "published",
-        )
-    ).all()
+    rows = read(_PUBLISHED_FOR_COURSES, {"course_ids": ids}).all()
     return {course_id: _structure(rid, digest) for course_id, rid, digest in rows}
 
 

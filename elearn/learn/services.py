@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from elearn.auth.models import User
 from elearn.certificates.services import CertificateBrief, certificates_for
 from elearn.content import structure as content
 from elearn.content.structure import CourseStructure, LessonEntry
-from elearn.core.db import insert_ignore
+from elearn.core.db import insert_ignore, read
 from elearn.core.errors import Forbidden, NotFound
 from elearn.core.events import lesson_completed
 from elearn.extensions import db
@@ -156,26 +156,27 @@ class DashboardEntry:
     certificate: CertificateBrief | None = None
 
 
+# Built once: the dashboard and /me/progress run these for every learner.
+_MY_ENROLLMENTS = (
+    select(Enrollment)
+    .where(Enrollment.user_id == bindparam("user_id"))
+    .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+)
+_MY_COMPLETIONS = select(LessonCompletion.lesson_id).where(
+    LessonCompletion.user_id == bindparam("user_id")
+)
+
+
 def dashboard(user_id: int) -> list[DashboardEntry]:
     """Every enrolled course with progress and certificate; query count independent of data."""
-    enrollments = list(
-        db.session.scalars(
-            select(Enrollment)
-            .where(Enrollment.user_id == user_id)
-            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-        )
-    )
+    enrollments = list(db.session.scalars(_MY_ENROLLMENTS, {"user_id": user_id}))
     if not enrollments:
         return []
     structures = content.published_for_courses(e.course_id for e in enrollments)
     enrollments = [e for e in enrollments if e.course_id in structures]
     if not enrollments:
         return []
-    done = set(
-        db.session.scalars(
-            select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user_id)
-        )
-    )
+    done = set(read(_MY_COMPLETIONS, {"user_id": user_id}).scalars())
     quizzes = [q for s in structures.values() for q in s.quizzes]
     standings = standing.standings(user_id, quizzes)
     certificates = certificates_for(user_id, list(structures))
