@@ -104,6 +104,11 @@ def main() -> None:
         for statement in statements:
             print("   ", " ".join(statement.split())[:140])
         start = time.process_time()
+        for _ in range(opts.requests):
+            call()
+        plain = time.process_time() - start
+        print(f"{1000 * plain / opts.requests:.2f} ms CPU per request (no profiler)")
+        start = time.process_time()
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(opts.requests):

@@ -225,6 +225,28 @@ def committed(service: Callable, *args, **kwargs):
         return service(*args, **kwargs)
 
 
+def draw_everything(app: Flask, course_slug: str, quiz_key: str) -> None:
+    """Make a quiz draw every question of its categories, so a test covers every question
+    type whatever the random draw would have picked (its items are edited in place, as
+    an author's change of settings; the structure cache is cleared)."""
+    from sqlalchemy import update
+
+    from elearn.content import structure
+    from elearn.content.models import RevisionQuiz
+
+    with app.app_context():
+        course = structure.published(course_slug)
+        quiz = course.quiz_by_key[quiz_key]
+        items = [{k: v for k, v in item.items() if k != "draw"} for item in quiz.items]
+        db.session.execute(
+            update(RevisionQuiz)
+            .where(RevisionQuiz.revision_id == course.revision_id, RevisionQuiz.quiz_id == quiz.id)
+            .values(items=items)
+        )
+        db.session.commit()
+    structure.clear_caches()
+
+
 @pytest.fixture(scope="session")
 def shipped_packages(app: Flask):
     """The packages of the shipped course modules, read and validated once."""

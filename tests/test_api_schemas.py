@@ -17,7 +17,7 @@ from elearn.content.sync import sync_from_dir
 from elearn.extensions import db
 from elearn.quiz.models import AttemptAnswer
 from tests.api_contract import ContractChecker, checking_client_class
-from tests.conftest import PASSWORD, committed
+from tests.conftest import PASSWORD, committed, draw_everything
 
 QUIZ_COURSES = Path(__file__).parent / "fixtures" / "quiz_courses"
 
@@ -59,10 +59,12 @@ def headers(client, learner):
 
 @pytest.fixture
 def attempt(app, client, headers):
-    """An open attempt at the fixture course's final quiz (five questions drawn from a bank)."""
+    """An open attempt at the fixture course's final quiz, with every question of its bank
+    (one of each type the bank has, whatever the random draw would pick)."""
     with app.app_context():
         committed(sync_from_dir, QUIZ_COURSES)
         quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.key == "cuoi-khoa"))
+    draw_everything(app, "khoa-kiem-tra", "cuoi-khoa")
     enrolled = client.post("/api/v1/courses/khoa-kiem-tra/enrollment", headers=headers)
     assert enrolled.status_code == 201
     return client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).json
@@ -200,6 +202,7 @@ def test_submission_body_is_optional(client, headers, attempt):
 
 
 def test_attempt_questions_carry_only_their_declared_fields(attempt):
+    assert {q["type"] for q in attempt["questions"]} == {"multi", "short", "numeric", "matching"}
     for question in attempt["questions"]:
         assert set(question) == {"id", "type", "text", "html", "options", "saved"}
         options = question["options"]

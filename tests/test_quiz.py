@@ -17,7 +17,7 @@ from elearn.extensions import db
 from elearn.learn.models import Enrollment
 from elearn.quiz import attempts as services
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
-from tests.conftest import PASSWORD, committed
+from tests.conftest import PASSWORD, committed, draw_everything
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
 SLUG = "khoa-kiem-tra"
@@ -250,9 +250,11 @@ def test_answers_for_unknown_questions_are_refused(app, api, quiz_course, bad):
 
 def test_invalid_answer_shapes_are_refused_and_nothing_is_saved(app, api, quiz_course):
     enrol_and_read(api, app)
+    draw_everything(app, SLUG, "cuoi-khoa")
     started = api.post(f"/quizzes/{quiz_course['cuoi-khoa']}/attempts").json
     attempt_id = started["attempt_id"]
     by_type = {q["type"]: q["id"] for q in started["questions"]}
+    assert set(by_type) == {"multi", "short", "numeric", "matching"}
     answers = right_answers(app, attempt_id)
     for qtype, bad in [
         ("multi", ["not-a-token"]),
@@ -263,8 +265,6 @@ def test_invalid_answer_shapes_are_refused_and_nothing_is_saved(app, api, quiz_c
         ("short", "x" * 501),
         ("short", 12),
     ]:
-        if qtype not in by_type:
-            continue
         payload = dict(answers)
         payload[str(by_type[qtype])] = bad
         response = api.put(f"/attempts/{attempt_id}/answers", json={"answers": payload})
