@@ -19,7 +19,8 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Indexed by the unique constraint on (user_id, course_id).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Name and title as they were when issued, so the paper and the page agree.
