@@ -70,7 +70,14 @@ def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
 
 # Built once: the lesson page's enrolment and completions in one query.
 _ENROLLED_AND_DONE = (
-    select(Enrollment.id, Enrollment.completed_at, Lesson.id.label("lesson_id"))
+    select(
+        Enrollment.id,
+        Enrollment.completed_at,
+        Enrollment.lessons_done,
+        Enrollment.lessons_total,
+        Enrollment.percent,
+        Lesson.id.label("lesson_id"),
+    )
     .select_from(Enrollment)
     .outerjoin(LessonCompletion, LessonCompletion.user_id == Enrollment.user_id)
     .outerjoin(
@@ -85,11 +92,15 @@ _ENROLLED_AND_DONE = (
 
 @dataclass(frozen=True)
 class EnrolmentState:
-    """Whether a learner is enrolled, completed, and which lessons they did."""
+    """Whether a learner is enrolled, completed, which lessons they did, and the stored
+    figures (kept by elearn.learn.completion in the transaction of every change)."""
 
     enrollment_id: int
     completed_at: datetime | None
     done_ids: frozenset[int]
+    lessons_done: int = 0
+    lessons_total: int = 0
+    percent: int = 0
 
 
 def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
@@ -97,8 +108,12 @@ def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
     rows = read(_ENROLLED_AND_DONE, {"user_id": user_id, "course_id": course_id}).all()
     if not rows:
         return None
+    first = rows[0]
     return EnrolmentState(
-        rows[0].id,
-        rows[0].completed_at,
+        first.id,
+        first.completed_at,
         frozenset(r.lesson_id for r in rows if r.lesson_id is not None),
+        first.lessons_done,
+        first.lessons_total,
+        first.percent,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -15,8 +15,38 @@ from elearn.web.forms import EmptyForm
 from elearn.web.i18n import current_locale, render_gettext
 from elearn.web.labels import LEARNER_GROUP_LABELS, PRODUCT_GROUP_LABELS, ROLE_LABELS, TOPIC_LABELS
 
+#: URLs remembered per process (routes never change after start-up); beyond this many
+#: distinct URLs, new ones are simply built each time.
+URL_MEMO_SIZE = 20000
+
+
+def memoised_url_for(app: Flask):
+    """Templates' url_for, remembering internal URLs: a page builds a dozen and Flask's
+    url_for is one of the costliest calls of a page. Relative endpoints (".x"), external
+    URLs, anchors and calls outside a request go to Flask's own url_for."""
+    build = app.url_for
+    memo: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, **values):
+        if endpoint[:1] == "." or not has_request_context() or any(k[:1] == "_" for k in values):
+            return build(endpoint, **values)
+        try:
+            key = (request.script_root, endpoint, *sorted(values.items()))
+            url = memo.get(key)
+        except TypeError:  # unhashable values: nothing to remember
+            return build(endpoint, **values)
+        if url is None:
+            url = build(endpoint, **values)
+            if len(memo) < URL_MEMO_SIZE:
+                memo[key] = url
+        return url
+
+    return url_for
+
 
 def register(app: Flask) -> None:
+    app.jinja_env.globals["url_for"] = memoised_url_for(app)
+
     @app.context_processor
     def inject() -> dict:
         return render_gettext() | {
