@@ -109,7 +109,7 @@ def main() -> None:
         plain = time.process_time() - start
         print(f"{1000 * plain / opts.requests:.2f} ms CPU per request (no profiler)")
         start = time.process_time()
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(opts.requests):
             call()

@@ -19,7 +19,11 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs a round trip on every request. elearn.core.db pings a
+    # pooled connection only when it has been idle (DB_PING_IDLE_SECONDS), and a
+    # connection that fails is replaced, so the app recovers from a database restart.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DB_PING_IDLE_SECONDS = _int("DB_PING_IDLE_SECONDS", 10)
     ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
     #: Where asset bytes are stored by hash; None: <instance>/media.
     ELEARN_MEDIA_DIR = os.environ.get("ELEARN_MEDIA_DIR") or None

@@ -15,6 +15,7 @@ SQLITE_BUSY_SNAPSHOT at once in that case); read-only requests use a plain BEGIN
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 
 from elearn.extensions import db
 
@@ -159,10 +162,41 @@ def _only_the_boundary_commits(session: Any) -> None:
 
 
 def init_app(app: Any) -> None:
-    """Refuse commits inside a unit that do not come from its boundary."""
+    """Refuse commits inside a unit that do not come from its boundary; set the ping delay."""
+    global PING_IDLE_SECONDS
+    PING_IDLE_SECONDS = float(app.config.get("DB_PING_IDLE_SECONDS", PING_IDLE_SECONDS))
     session_class = db.session.session_factory.class_
     if not event.contains(session_class, "before_commit", _only_the_boundary_commits):
         event.listen(session_class, "before_commit", _only_the_boundary_commits)
+
+
+#: A pooled connection idle longer than this is checked before use (seconds);
+#: set from DB_PING_IDLE_SECONDS by init_app.
+PING_IDLE_SECONDS = 10.0
+
+
+@event.listens_for(Pool, "checkin")
+def _remember_checkin(dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Pessimistic disconnect handling for connections that sat idle (SQLAlchemy's
+    "custom ping" recipe): a busy pool is not pinged on every checkout, yet a connection
+    the database dropped while idle (a restart, a timeout) is replaced, not handed out."""
+    checked_in = record.info.get("checked_in")
+    if checked_in is None or time.monotonic() - checked_in < PING_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as exc:
+        log.warning("A pooled database connection was dead (%s); reconnecting", exc)
+        raise DisconnectionError() from exc
 
 
 @event.listens_for(Engine, "connect")
