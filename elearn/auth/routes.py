@@ -114,7 +114,7 @@ def logout():
 @login_required
 def profile():
     """Edit one's own profile."""
-    user = current_user._get_current_object()
+    user = services.account(current_user.id)
     form = ProfileForm(obj=user if request.method == "GET" else None)
     _region_choices(form)
     status = 200
@@ -139,7 +139,7 @@ def profile():
 @login_required
 def password():
     """Change one's password (the current one is required)."""
-    user = current_user._get_current_object()
+    user = services.account(current_user.id)
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():

@@ -16,7 +16,7 @@ from elearn.auth.identity import normalize_email, normalize_phone, parse_login
 from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User
 from elearn.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from elearn.auth.sessions import revoke_api_tokens, revoke_sessions
-from elearn.core.errors import Throttled, ValidationFailed
+from elearn.core.errors import NotFound, Throttled, ValidationFailed
 from elearn.core.time import utcnow
 from elearn.extensions import db
 from elearn.regions.services import commune_in_province, get_province
@@ -35,6 +35,19 @@ class Profile:
     province_code: str | None = None
     commune_code: str | None = None
     product_group: str | None = None
+
+
+def account(user_id: int) -> User:
+    """The account to change (the request's `current_user` is a read-only view of it)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such account."))
+    return user
+
+
+def set_locale(user_id: int, locale: str) -> None:
+    """Remember the interface language on the account."""
+    db.session.execute(update(User).where(User.id == user_id).values(locale=locale))
 
 
 def find_by_login(login: str) -> User | None:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import UserMixin, login_user, logout_user
 from sqlalchemy import bindparam, select, update
 
 from elearn.auth.models import User, UserSession
-from elearn.core.db import keep_on_rollback
+from elearn.core.db import keep_on_rollback, read
 from elearn.core.time import utcnow
 from elearn.extensions import db, login_manager
 
@@ -42,12 +43,42 @@ def client_ip() -> str:
     return (request.remote_addr or "")[:45]
 
 
-# Built once: this runs on every logged-in request. One ORM entity (the user) and the
-# session row's few columns, in one query.
+@dataclass(frozen=True)
+class SessionUser(UserMixin):
+    """The logged-in account as a request sees it: its columns, read-only, no ORM object
+    (building one costs more than the query). Code that changes an account loads the
+    `User` (`elearn.auth.services.account`)."""
+
+    id: int
+    email: str | None
+    phone: str | None
+    full_name: str
+    role: str
+    learner_group: str | None
+    organisation: str
+    province_code: str | None
+    commune_code: str | None
+    product_group: str | None
+    locale: str | None
+    active: bool
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.phone or ""
+
+
+_USER_COLUMNS = [getattr(User, f.name) for f in fields(SessionUser)]
+
+# Built once: this runs on every logged-in request. The account's columns and the
+# session row's, in one Core query.
 _SESSION_BY_TOKEN = (
     select(
-        User,
-        UserSession.id,
+        *_USER_COLUMNS,
+        UserSession.id.label("session_id"),
         UserSession.revoked_at,
         UserSession.expires_at,
         UserSession.last_seen_at,
@@ -63,20 +94,20 @@ _TOUCH = (
 )
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: the user only if the session row is live."""
+def load_user(user_id: str) -> SessionUser | None:
+    """Flask-Login loader: the account only if the session row is live."""
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+    row = read(_SESSION_BY_TOKEN, {"token_hash": token_hash(token)}).first()
     now = utcnow()
     if (
         row is None
-        or str(row.User.id) != user_id
+        or str(row.id) != user_id
         or row.revoked_at is not None
         or now >= row.expires_at
         or now >= row.last_seen_at + timedelta(minutes=row.idle_minutes)
-        or not row.User.active
+        or not row.active
     ):
         session.pop(SESSION_KEY, None)
         return None
@@ -84,14 +115,14 @@ def load_user(user_id: str) -> User | None:
         # In a short transaction of its own once the request's unit has ended (kept
         # whether or not the page succeeds): on SQLite a read-only request then never
         # has to take the write lock halfway through.
-        session_id = row.id
+        session_id = row.session_id
 
         def touch() -> None:
             with db.engine.begin() as connection:
                 connection.execute(_TOUCH, {"session_id": session_id, "now": now})
 
         keep_on_rollback(touch)
-    return row.User
+    return SessionUser(*row[: len(_USER_COLUMNS)])
 
 
 def start_session(user: User, remember: bool) -> None:

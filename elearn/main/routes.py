@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from elearn.auth.services import set_locale
 from elearn.web.forms import EmptyForm, safe_next
 
 bp = Blueprint("main", __name__)
@@ -38,7 +39,7 @@ def set_language():
         abort(400)
     session["locale"] = lang
     if current_user.is_authenticated:
-        current_user.locale = lang
+        set_locale(current_user.id, lang)
     return redirect(safe_next("main.index"))
 
 
