@@ -35,12 +35,13 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--learners", type=int, default=1000)
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, pg_database(opts.db, opts.pg, "bench_prof") as url:
         env = {**os.environ, "ELEARN_INSTANCE_PATH": tmp, "ELEARN_ENV": "development"}
         if url:
             env["DATABASE_URL"] = url
-        prepare(env, 200)
+        prepare(env, opts.learners)
         os.environ.update(env)
         from sqlalchemy import event
 
