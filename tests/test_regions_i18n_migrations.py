@@ -158,3 +158,18 @@ def test_the_migrations_build_exactly_the_models_schema(app_ctx):
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_fast_gettext_follows_the_request_locale_and_force_locale(app):
+    from flask_babel import force_locale
+
+    from elearn.core.i18n import gettext, ngettext
+
+    with app.test_request_context("/"):
+        assert gettext("Course completed.") == "Đã hoàn thành khóa học."
+        with force_locale("en"):
+            assert gettext("Course completed.") == "Course completed."
+            assert (
+                ngettext("%(num)d quiz to go.", "%(num)d quizzes to go.", 2) == "2 quizzes to go."
+            )
+        assert ngettext("%(num)d quiz to go.", "%(num)d quizzes to go.", 2) == "Còn 2 bài kiểm tra."

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from elearn.content.structure import CourseStructure, LessonEntry, QuizEntry
+from elearn.core.i18n import gettext as _
+from elearn.core.i18n import ngettext
 from elearn.quiz.standing import QuizStanding
 
 
