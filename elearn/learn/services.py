@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from elearn.auth.models import User
+from elearn.certificates.models import Certificate
 from elearn.certificates.services import CertificateBrief, certificates_for
 from elearn.content import structure as content
 from elearn.content.structure import CourseStructure, LessonEntry
@@ -146,15 +147,28 @@ def lesson_page(user_id: int, course: CourseStructure, lesson: LessonEntry) -> L
 @dataclass
 class DashboardEntry:
     course: CourseStructure
-    enrollment: Enrollment
     progress: Progress
     action: NextAction
     certificate: CertificateBrief | None = None
 
 
-# Built once: the dashboard and /me/progress run these for every learner.
+# Built once: the dashboard and /me/progress run these for every learner. The
+# enrolments come with their certificates (at most one per course) in one query.
 _MY_ENROLLMENTS = (
-    select(Enrollment)
+    select(
+        Enrollment.course_id,
+        Enrollment.completed_at,
+        Certificate.code,
+        Certificate.issued_at,
+        Certificate.revoked_at,
+    )
+    .outerjoin(
+        Certificate,
+        and_(
+            Certificate.user_id == Enrollment.user_id,
+            Certificate.course_id == Enrollment.course_id,
+        ),
+    )
     .where(Enrollment.user_id == bindparam("user_id"))
     .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
 )
@@ -165,7 +179,7 @@ _MY_COMPLETIONS = select(LessonCompletion.lesson_id).where(
 
 def dashboard(user_id: int) -> list[DashboardEntry]:
     """Every enrolled course with progress and certificate; query count independent of data."""
-    enrollments = list(db.session.scalars(_MY_ENROLLMENTS, {"user_id": user_id}))
+    enrollments = read(_MY_ENROLLMENTS, {"user_id": user_id}).all()
     if not enrollments:
         return []
     structures = content.published_for_courses(e.course_id for e in enrollments)
@@ -175,14 +189,12 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
     done = set(read(_MY_COMPLETIONS, {"user_id": user_id}).scalars())
     quizzes = [q for s in structures.values() for q in s.quizzes]
     standings = standing.standings(user_id, quizzes)
-    certificates = certificates_for(user_id, list(structures))
     entries = []
     for e in enrollments:
         course = structures[e.course_id]
         progress = build_progress(course, done, standings, e.completed_at)
-        entries.append(
-            DashboardEntry(
-                course, e, progress, next_action(progress), certificates.get(e.course_id)
-            )
+        certificate = (
+            CertificateBrief(e.course_id, e.code, e.issued_at, e.revoked_at) if e.code else None
         )
+        entries.append(DashboardEntry(course, progress, next_action(progress), certificate))
     return entries
