@@ -109,6 +109,15 @@ def test_registering_a_type_in_detection_order():
         def parse_answers(self, ctx, q):
             q.answer = True
 
+        def write_answers(self, q):
+            return "=flip"
+
+        def normalize(self, q, view, raw, to_option):
+            return raw is True or None
+
+        def grade(self, q, response):
+            return self.finish(q, 1.0 if response is True else 0.0, [])
+
     try:
         register(Flip)
         assert QTYPES[-1] == "flip"

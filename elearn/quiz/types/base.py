@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -76,7 +77,7 @@ def expect_ids(ids: list[str], what: str) -> list[str]:
     return [] if ids == expected else [f"{what} ids must be a, b, c, … in order"]
 
 
-class QuestionType:
+class QuestionType(ABC):
     """Everything about one question type; subclasses are registered in
     :mod:`elearn.quiz.types` (see its docstring for the contract of each method)."""
 
@@ -88,14 +89,17 @@ class QuestionType:
 
     # -- GIFT ------------------------------------------------------------------------
 
+    @abstractmethod
     def claims(self, body: str) -> bool:
-        raise NotImplementedError
+        """See elearn.quiz.types."""
 
+    @abstractmethod
     def parse_answers(self, ctx: AnswerBlock, q: Question) -> None:
-        raise NotImplementedError
+        """See elearn.quiz.types."""
 
+    @abstractmethod
     def write_answers(self, q: Question) -> str:
-        raise NotImplementedError
+        """See elearn.quiz.types."""
 
     # -- structure --------------------------------------------------------------------
 
@@ -161,6 +165,7 @@ class QuestionType:
         """The raw response from the attempt page's posted fields."""
         return form.get(field, "")
 
+    @abstractmethod
     def normalize(
         self,
         q: Question,
@@ -169,7 +174,6 @@ class QuestionType:
         to_option: Callable[[str], str | None],
     ) -> Any:
         """A checked response in option ids, None for no answer; else InvalidResponse."""
-        raise NotImplementedError
 
     def shown(self, response: Any, to_token: Callable[[str], str]) -> Any:
         """The saved response as the page's fields name it (tokens)."""
@@ -177,8 +181,9 @@ class QuestionType:
 
     # -- grading -----------------------------------------------------------------------
 
+    @abstractmethod
     def grade(self, q: Question, response: Any) -> Grade:
-        raise NotImplementedError
+        """See elearn.quiz.types."""
 
     def finish(self, q: Question, fraction: float, feedback: list[Text | None]) -> Grade:
         if not math.isfinite(fraction):
