@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from elearn.content import media
 from elearn.content.render import links, render_markdown, unclosed_elements
-from elearn.content.schemas import FrontMatter, Manifest, problems_from
+from elearn.content.schemas import QUIZ_SETTINGS, FrontMatter, Manifest, problems_from
 from elearn.core.text import SLUG_RE
 from elearn.quiz.gift import Problem, Question, parse_gift
 
@@ -549,16 +549,9 @@ def _check_quizzes(
                 )
         out[key] = QuizData(
             key=key,
-            title=settings.title.strip(),
-            pass_mark=settings.pass_mark,
-            max_attempts=settings.max_attempts,
-            time_limit_minutes=settings.time_limit_minutes,
-            shuffle_questions=settings.shuffle_questions,
-            shuffle_options=settings.shuffle_options,
-            grading=settings.grading,
-            review=settings.review,
-            required=settings.required,
             items=items,
+            **{name: getattr(settings, name) for name in QUIZ_SETTINGS}
+            | {"title": settings.title.strip()},
         )
     return out
 
@@ -586,18 +579,8 @@ def manifest_dict(package: Package) -> dict[str, Any]:
     }
     if package.quizzes:
         data["quizzes"] = {
-            key: {
-                "title": q.title,
-                "pass_mark": q.pass_mark,
-                "max_attempts": q.max_attempts,
-                "time_limit_minutes": q.time_limit_minutes,
-                "shuffle_questions": q.shuffle_questions,
-                "shuffle_options": q.shuffle_options,
-                "grading": q.grading,
-                "review": q.review,
-                "required": q.required,
-                "items": [dict(i) for i in q.items],
-            }
+            key: {name: getattr(q, name) for name in QUIZ_SETTINGS}
+            | {"items": [dict(i) for i in q.items]}
             for key, q in package.quizzes.items()
         }
     return data

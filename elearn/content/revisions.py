@@ -39,6 +39,7 @@ from elearn.content.package import (
     content_hash,
     render_lesson,
 )
+from elearn.content.schemas import QUIZ_SETTINGS
 from elearn.core.db import insert_ignore
 from elearn.core.errors import Conflict, NotFound
 from elearn.core.events import revision_published
@@ -288,16 +289,8 @@ def _store_quizzes(
                     quiz_id=keys[key],
                     section_id=section.id,
                     position=position,
-                    title=quiz.title,
-                    pass_mark=quiz.pass_mark,
-                    max_attempts=quiz.max_attempts,
-                    time_limit_minutes=quiz.time_limit_minutes,
-                    shuffle_questions=quiz.shuffle_questions,
-                    shuffle_options=quiz.shuffle_options,
-                    grading=quiz.grading,
-                    review=quiz.review,
-                    required=quiz.required,
                     items=[dict(i) for i in quiz.items],
+                    **{name: getattr(quiz, name) for name in QUIZ_SETTINGS},
                 )
             )
     db.session.flush()
@@ -374,16 +367,8 @@ def package_of(revision: CourseRevision) -> Package:
         by_section[section_id].quizzes.append(key)
         quizzes[key] = QuizData(
             key=key,
-            title=rq.title,
-            pass_mark=rq.pass_mark,
-            max_attempts=rq.max_attempts,
-            time_limit_minutes=rq.time_limit_minutes,
-            shuffle_questions=rq.shuffle_questions,
-            shuffle_options=rq.shuffle_options,
-            grading=rq.grading,
-            review=rq.review,
-            required=rq.required,
             items=[dict(i) for i in rq.items],
+            **{name: getattr(rq, name) for name in QUIZ_SETTINGS},
         )
     questions = [
         (bank, question_from_data(data))

@@ -40,6 +40,11 @@ class QuizSettings(BaseModel):
     items: Annotated[list[dict[str, Any]], Field(min_length=1)]
 
 
+#: A quiz's settings (all but its items), as course.toml, RevisionQuiz, the package and
+#: the structure name them.
+QUIZ_SETTINGS = tuple(name for name in QuizSettings.model_fields if name != "items")
+
+
 class SectionSpec(BaseModel):
     """A [[sections]] entry."""
 

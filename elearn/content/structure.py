@@ -28,6 +28,7 @@ from elearn.content.models import (
     RevisionQuiz,
     Section,
 )
+from elearn.content.schemas import QUIZ_SETTINGS
 from elearn.core.db import read
 from elearn.extensions import db
 
@@ -268,18 +269,10 @@ def _load(revision_id: int) -> CourseStructure:
         QuizEntry(
             id=quiz_id,
             key=key,
-            title=rq.title,
-            required=rq.required,
             position=rq.position,
             section=position_of[rq.section_id],
-            pass_mark=rq.pass_mark,
-            max_attempts=rq.max_attempts,
-            time_limit_minutes=rq.time_limit_minutes,
-            shuffle_questions=rq.shuffle_questions,
-            shuffle_options=rq.shuffle_options,
-            grading=rq.grading,
-            review=rq.review,
             items=tuple(dict(i) for i in rq.items),
+            **{name: getattr(rq, name) for name in QUIZ_SETTINGS},
         )
         for quiz_id, key, rq in db.session.execute(
             select(Quiz.id, Quiz.key, RevisionQuiz)
