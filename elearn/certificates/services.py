@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, or_, select
 
 from elearn import audit
 from elearn.auth.models import User
@@ -16,7 +16,7 @@ from elearn.certificates.codes import new_code, normalize_code
 from elearn.certificates.models import Certificate
 from elearn.certificates.pdf import render_certificate
 from elearn.content import structure
-from elearn.core.db import insert_ignore, read
+from elearn.core.db import insert_ignore
 from elearn.core.errors import NotFound, ValidationFailed
 from elearn.core.events import course_completed
 from elearn.core.text import like_pattern
@@ -60,22 +60,6 @@ class CertificateBrief:
     code: str
     issued_at: datetime
     revoked_at: datetime | None
-
-
-_MINE = select(
-    Certificate.course_id, Certificate.code, Certificate.issued_at, Certificate.revoked_at
-).where(
-    Certificate.user_id == bindparam("user_id"),
-    Certificate.course_id.in_(bindparam("course_ids", expanding=True)),
-)
-
-
-def certificates_for(user_id: int, course_ids: list[int]) -> dict[int, CertificateBrief]:
-    """course id -> this learner's certificate, for the given courses (one query)."""
-    if not course_ids:
-        return {}
-    rows = read(_MINE, {"user_id": user_id, "course_ids": list(course_ids)})
-    return {row.course_id: CertificateBrief(*row) for row in rows}
 
 
 def by_code(typed: str) -> Certificate | None:

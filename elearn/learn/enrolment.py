@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, select
 
 from elearn.auth.models import User
+from elearn.certificates.models import Certificate
 from elearn.content.models import Lesson
 from elearn.core.db import insert_ignore, read
 from elearn.extensions import db
@@ -76,9 +77,17 @@ _ENROLLED_AND_DONE = (
         Enrollment.lessons_done,
         Enrollment.lessons_total,
         Enrollment.percent,
+        Certificate.code.label("certificate_code"),
         Lesson.id.label("lesson_id"),
     )
     .select_from(Enrollment)
+    .outerjoin(
+        Certificate,
+        and_(
+            Certificate.user_id == Enrollment.user_id,
+            Certificate.course_id == Enrollment.course_id,
+        ),
+    )
     .outerjoin(LessonCompletion, LessonCompletion.user_id == Enrollment.user_id)
     .outerjoin(
         Lesson,
@@ -101,6 +110,8 @@ class EnrolmentState:
     lessons_done: int = 0
     lessons_total: int = 0
     percent: int = 0
+    #: The learner's certificate for this course, if issued.
+    certificate_code: str | None = None
 
 
 def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
@@ -116,4 +127,5 @@ def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
         first.lessons_done,
         first.lessons_total,
         first.percent,
+        first.certificate_code,
     )

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, select
 
 from elearn.auth.models import User
 from elearn.certificates.models import Certificate
-from elearn.certificates.services import CertificateBrief, certificates_for
+from elearn.certificates.services import CertificateBrief
 from elearn.content import structure as content
 from elearn.content.structure import CourseStructure, LessonEntry
 from elearn.core.db import insert_ignore, read
@@ -81,7 +81,7 @@ class CourseView:
 
     course: CourseStructure
     progress: Progress | None
-    certificate: CertificateBrief | None
+    certificate_code: str | None
     action: NextAction | None
 
 
@@ -104,8 +104,7 @@ def course_view(user_id: int | None, course: CourseStructure) -> CourseView:
         standing.standings(user_id, course.quizzes),
         state.completed_at,
     )
-    certificate = certificates_for(user_id, [course.course_id]).get(course.course_id)
-    return CourseView(course, progress, certificate, next_action(progress))
+    return CourseView(course, progress, state.certificate_code, next_action(progress))
 
 
 @dataclass
