@@ -138,12 +138,3 @@ def tools_for(tool_ids: tuple[str, ...] | list[str]) -> list[InstalledTool]:
     """The installed tools among a course's tool ids, in the course's order."""
     known = installed_tools()
     return [known[t] for t in tool_ids if t in known]
-
-
-def package_modules() -> list[CourseModule]:
-    """Registered modules that ship a course package."""
-    return [
-        m
-        for m in current_app.extensions.get("elearn_modules", {}).values()
-        if m.package_dir is not None
-    ]

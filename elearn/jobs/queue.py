@@ -97,10 +97,6 @@ def registered(name: str) -> JobFunction:
         raise UnknownJob(f"no job registered as {name!r}") from None
 
 
-def job_names() -> list[str]:
-    return sorted(_registry)
-
-
 def enqueue(name: str, **kwargs: Any) -> Job:
     """Add the job to the current unit of work; it is dispatched once the unit commits.
 

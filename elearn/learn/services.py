@@ -14,7 +14,7 @@ from elearn.certificates.services import CertificateBrief
 from elearn.content import structure as content
 from elearn.content.structure import CourseStructure, LessonEntry
 from elearn.core.db import insert_ignore, read
-from elearn.core.errors import Forbidden, NotFound
+from elearn.core.errors import Forbidden
 from elearn.core.events import lesson_completed
 from elearn.extensions import db
 from elearn.learn import completion
@@ -28,13 +28,6 @@ from elearn.learn.enrolment import (
 from elearn.learn.models import Enrollment, LessonCompletion
 from elearn.learn.progress import NextAction, Progress, build_progress, next_action
 from elearn.quiz import standing
-
-
-def course_or_404(slug: str) -> CourseStructure:
-    course = content.published(slug)
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
 
 
 def enroll_in_course(user: User, course: CourseStructure) -> tuple[Enrollment, bool]:
