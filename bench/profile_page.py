@@ -117,7 +117,10 @@ def main() -> None:
         profiler.disable()
         elapsed = time.process_time() - start
         print(f"{1000 * elapsed / opts.requests:.2f} ms CPU per request (under the profiler)")
-        pstats.Stats(profiler).sort_stats(opts.sort).print_stats(opts.top)
+        stats = pstats.Stats(profiler).sort_stats(opts.sort)
+        stats.print_stats(opts.top)
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
 
 
 if __name__ == "__main__":
