@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
-
-# Jinja's own newstyle wrappers (autoescape and %-formatting), as install_gettext_callables uses.
-from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from elearn.core.i18n import request_translations
 
@@ -40,11 +39,29 @@ def install_template_gettext(app: Flask) -> None:
 
 
 def render_gettext() -> dict:
-    """gettext/ngettext bound to this request's translations, for a template's context:
-    Jinja's `_()` resolves "gettext" from the context first, so a page's dozens of
-    strings cost no context lookups at all (imported macros fall back to the globals)."""
+    """_(), gettext() and ngettext() bound to this request's translations, for a template's
+    context. They behave as Jinja's newstyle gettext (the translation is trusted, variables
+    are escaped, %-formatting) but are plain functions found in the context: Jinja's own
+    `_` alias resolves "gettext" and goes through two more context calls per string, and a
+    page has dozens of strings. Imported macros fall back to the globals."""
     translations = request_translations()
-    return {
-        "gettext": _make_new_gettext(translations.ugettext),
-        "ngettext": _make_new_ngettext(translations.ungettext),
-    }
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        text = ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        # Newstyle gettext always %-formats ("%%" -> "%"); without variables or "%" that
+        # is the identity, so skip it.
+        return text % variables if variables or "%" in text else text
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from elearn.auth.identity import display_phone
 from elearn.auth.permissions import is_admin
@@ -44,13 +45,46 @@ def memoised_url_for(app: Flask):
     return url_for
 
 
+#: Signed CSRF tokens remembered per process, by the session's raw token.
+CSRF_MEMO_SIZE = 20000
+
+
+def memoised_csrf_token(app: Flask):
+    """Templates' csrf_token(), remembering the signed form of each session's raw token.
+
+    Flask-WTF signs the raw token (kept in the session) with an HMAC on every request
+    that renders a form; with WTF_CSRF_TIME_LIMIT = None a signed token never expires,
+    so the one made for a raw token stays valid as long as the session keeps that raw
+    token. Signing once per raw token and process saves the HMAC on every page."""
+    memo: dict[str, str] = {}
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+    def csrf_token() -> str:
+        if app.config.get("WTF_CSRF_TIME_LIMIT") is not None or not has_request_context():
+            return generate_csrf()
+        raw = session.get(field)
+        signed = memo.get(raw) if raw else None
+        if signed is None:
+            signed = generate_csrf()
+            raw = session.get(field)
+            if raw and len(memo) < CSRF_MEMO_SIZE:
+                memo[raw] = signed
+        return signed
+
+    return csrf_token
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = memoised_url_for(app)
+    csrf_token = memoised_csrf_token(app)
+    # Flask-WTF puts its own in the globals and in a context processor: replace both.
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.context_processor
     def inject() -> dict:
         return render_gettext() | {
             "current_locale": current_locale,
+            "csrf_token": csrf_token,
             "empty_form": EmptyForm,
             "TOPIC_LABELS": TOPIC_LABELS,
             "LEARNER_GROUP_LABELS": LEARNER_GROUP_LABELS,
