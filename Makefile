@@ -8,7 +8,7 @@ test-pg:
 lint:
 	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check .
 bench:
-	.venv/bin/python bench/bench_lesson.py
+	.venv/bin/python bench/bench_pages.py
 translations:
 	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o elearn/translations/messages.pot .
 	.venv/bin/pybabel update -i elearn/translations/messages.pot -d elearn/translations
