@@ -237,3 +237,30 @@ def test_search_query_uses_the_stored_folded_name(app, mau, make_user, auth_clie
         sql = str(services.search_query("Hoà").compile())
         assert "learner_name_folded" in sql
         assert db.session.scalars(services.search_query("dang thi hoa")).one()
+
+
+def test_admin_search_query_count_is_flat(app, mau, make_user, admin_client, count_queries):
+    from elearn.content import structure
+
+    with app.app_context():
+        course_id = structure.published(SLUG).course_id
+
+    def issue(n: int) -> None:
+        for _ in range(n):
+            user = make_user(full_name="Nguyễn Thị Hoa")
+            with app.app_context():
+                committed(services.issue_certificate, user.id, course_id)
+
+    def measure() -> int:
+        admin_client.get("/admin/certificates", query_string={"q": "nguyen"})  # warm up
+        with count_queries() as statements:
+            page = admin_client.get("/admin/certificates", query_string={"q": "nguyen"})
+        assert page.status_code == 200
+        return len(statements)
+
+    issue(2)
+    few = measure()
+    issue(6)
+    assert measure() == few
+    with app.app_context():
+        assert len(db.session.scalars(services.search_query("NGUYỄN")).all()) == 8
