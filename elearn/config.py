@@ -45,7 +45,9 @@ class Config:
 
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    #: Times are stored in UTC and shown and printed in this zone (pages, certificates).
+    ELEARN_TIMEZONE = os.environ.get("ELEARN_TIMEZONE") or "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_TIMEZONE = ELEARN_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "elearn" / "translations")
 
     # scrypt N=2^17, r=8, p=1: OWASP's recommended minimum (128 MiB per hash).

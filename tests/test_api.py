@@ -107,6 +107,7 @@ def test_learning_through_the_api(client, token, courses):
             "quizzes_total": quiz_count,
             "completed_at": None,
             "certificate_code": None,
+            "certificate_revoked_reason": None,
         }
     ]
     assert client.get("/api/v1/lessons/999999", headers=auth(token)).status_code == 404

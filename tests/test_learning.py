@@ -165,3 +165,50 @@ def test_concurrent_completion_of_the_last_lesson_counts_once(app, make_user, au
         assert db.session.scalar(select(func.count()).select_from(LessonCompletion)) == 2
         enrollment = db.session.scalars(select(Enrollment)).one()
         assert enrollment.completed_at is not None
+
+
+def test_completed_course_offers_the_certificate_and_a_review(app, auth_client, make_user):
+    from pathlib import Path
+
+    from elearn.content.sync import sync_from_dir
+
+    with app.app_context():
+        committed(sync_from_dir, Path(__file__).parent / "fixtures" / "courses")
+    client = auth_client(make_user())
+    client.post("/courses/khoa-mau/enroll")
+    client.post("/courses/khoa-mau/lessons/bai-mot/complete")
+    client.post("/courses/khoa-mau/lessons/bai-hai/complete")  # bai-ba is optional
+    for url in ("/courses/khoa-mau", "/dashboard"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Tải chứng nhận (PDF)" in page, url
+        assert 'href="/courses/khoa-mau/lessons/bai-mot">Ôn lại khóa học' in page, url
+        assert "Học tiếp từ chỗ đã dừng" not in page, url
+
+
+def test_next_action_of_a_completed_course_is_done_with_a_review(app, courses):
+    from datetime import UTC, datetime
+
+    from elearn.learn.progress import build_progress, next_action
+
+    with app.app_context():
+        course = structure.published(ECOM)
+    first = course.lessons[0]
+    started = build_progress(course, {first.id}, {}, None)
+    assert next_action(started).kind == "lesson" and next_action(started).started
+    # Completed with lessons still unread (e.g. optional ones): never "continue".
+    done = build_progress(course, {first.id}, {}, datetime(2026, 12, 1, tzinfo=UTC))
+    action = next_action(done)
+    assert action.kind == "done" and action.lesson == first and not action.started
+
+
+def test_mark_as_complete_confirms_visibly(app, learner_client, courses):
+    first, second = first_lessons(app, ECOM)
+    with app.app_context():
+        title = structure.published(ECOM).lesson_by_slug[first].title
+    learner_client.post(f"/courses/{ECOM}/enroll")
+    done = learner_client.post(f"/courses/{ECOM}/lessons/{first}/complete", follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert done.request.path.endswith(second)
+    assert f"Đã đánh dấu học xong bài “{title}”." in page
+    again = learner_client.get(f"/courses/{ECOM}/lessons/{first}").get_data(as_text=True)
+    assert "Bạn đã học xong bài này." in again

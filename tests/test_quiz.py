@@ -153,6 +153,7 @@ def test_full_course_completion_through_the_api(app, api, quiz_course, learner):
         "learner_name": learner.full_name,
         "course_title": "Khóa học có bài kiểm tra",
         "issued_at": check["issued_at"],
+        "revoked_at": None,
         "revoked_reason": None,
     }
     assert api.get("/certificates/ABCDEFGHJKMN23").status_code == 404
@@ -438,9 +439,15 @@ def test_admin_revokes_with_a_reason(app, api, quiz_course, admin_client, learne
     )
     assert "Vui lòng nêu lý do thu hồi." in empty.get_data(as_text=True)
     assert api.get(f"/certificates/{code}").json["valid"] is True
+    # The first POST only asks to confirm; the second, with confirm=yes, revokes.
+    asked = admin_client.post(
+        f"/admin/certificates/{code}/revoke", data={"reason": "Gian lận khi làm bài"}
+    )
+    assert asked.status_code == 200 and "Thu hồi chứng nhận này?" in asked.get_data(as_text=True)
+    assert api.get(f"/certificates/{code}").json["valid"] is True
     ok = admin_client.post(
         f"/admin/certificates/{code}/revoke",
-        data={"reason": "Gian lận khi làm bài"},
+        data={"reason": "Gian lận khi làm bài", "confirm": "yes"},
         follow_redirects=True,
     )
     assert "Đã thu hồi chứng nhận." in ok.get_data(as_text=True)
@@ -738,7 +745,9 @@ def test_revoke_reason_too_long_is_refused(app, api, quiz_course, admin_client):
     enrol_and_read(api, app)
     code = pass_every_quiz(api, app, quiz_course)
     long = admin_client.post(
-        f"/admin/certificates/{code}/revoke", data={"reason": "x" * 301}, follow_redirects=True
+        f"/admin/certificates/{code}/revoke",
+        data={"reason": "x" * 301, "confirm": "yes"},
+        follow_redirects=True,
     )
     assert "quá dài" in long.get_data(as_text=True)
     assert api.get(f"/certificates/{code}").json["valid"] is True

@@ -53,6 +53,7 @@ ACCESS = {
     "certificates.verify_form": "public",
     "certificates.admin_list": "admin",
     "certificates.admin_revoke": "admin",
+    "certificates.admin_reinstate": "admin",
     "jobs.admin_list": "admin",
     "jobs.admin_retry": "admin",
 }

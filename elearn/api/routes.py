@@ -234,6 +234,11 @@ def progress():
                 quizzes_total=e.progress.quizzes_total,
                 completed_at=e.progress.completed_at,
                 certificate_code=e.certificate.code if e.certificate else None,
+                certificate_revoked_reason=(
+                    e.certificate.revoked_reason
+                    if e.certificate and e.certificate.revoked
+                    else None
+                ),
             )
             for e in entries
         ]
@@ -443,5 +448,6 @@ def certificate(code: str):
         learner_name=result.learner_name,
         course_title=result.course_title,
         issued_at=result.issued_at,
+        revoked_at=result.revoked_at,
         revoked_reason=result.revoked_reason,
     )

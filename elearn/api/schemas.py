@@ -248,6 +248,9 @@ class CourseProgress(ResponseModel):
     certificate_code: str | None = Field(
         description="The certificate's code (see /certificates/{code}), or null."
     )
+    certificate_revoked_reason: str | None = plain_text(
+        "Why the certificate was revoked (its PDF is then no longer served), or null."
+    )
 
 
 class Progress(ResponseModel):
@@ -446,4 +449,5 @@ class Certificate(ResponseModel):
     learner_name: str = plain_text("The learner's name as printed.")
     course_title: str = plain_text("The course's title as printed.")
     issued_at: Timestamp
+    revoked_at: Timestamp | None = Field(description="When it was revoked, or null.")
     revoked_reason: str | None = plain_text("Why it was revoked, or null.")

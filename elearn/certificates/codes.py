@@ -20,7 +20,7 @@ GROUP = 4
 _ALLOWED = frozenset(ALPHABET)
 # What people put between groups when typing or pasting a code: whitespace (incl. NBSP)
 # and the ASCII hyphen plus the Unicode hyphens/dashes that word processors substitute.
-_SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
+SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
 
 
 def entropy_bits(length: int = DEFAULT_LENGTH) -> float:
@@ -44,7 +44,7 @@ def normalize_code(typed: str) -> str | None:
     """
     if not isinstance(typed, str):
         return None
-    kept = [ch for ch in typed if not ch.isspace() and ch not in _SEPARATORS]
+    kept = [ch for ch in typed if not ch.isspace() and ch not in SEPARATORS]
     # ASCII check before upper(): "ſ".upper() == "S" and "ı".upper() == "I".
     if not all(ch.isascii() for ch in kept):
         return None

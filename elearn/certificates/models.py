@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from elearn.core.text import fold
 from elearn.core.time import UTCDateTime, utcnow
 from elearn.extensions import db
 
@@ -26,5 +27,14 @@ class Certificate(db.Model):
     #: Name and title as they were when issued, so the paper and the page agree.
     learner_name: Mapped[str] = mapped_column(String(120))
     course_title: Mapped[str] = mapped_column(String(200))
+    #: learner_name folded by elearn.core.text.fold (lower case, no diacritics), for the
+    #: admin search: "nguyen thi hoa" finds "Nguyễn Thị Hoa" with a plain LIKE on any
+    #: database. Set with the name (Core inserts set both: see services.issue_certificate).
+    learner_name_folded: Mapped[str] = mapped_column(String(120))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     revoked_reason: Mapped[str | None] = mapped_column(String(300), default=None)
+
+    @validates("learner_name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.learner_name_folded = fold(name)
+        return name

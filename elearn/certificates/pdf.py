@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, WrapMode, XPos, YPos
 
 from elearn.certificates.codes import format_code
+from elearn.core.formats import format_long_date
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "NotoSans"
@@ -46,11 +47,6 @@ TEXTS = {
     },
 }
 
-EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
 # Page geometry (mm, A4 landscape) and colours (RGB).
 PAGE_W, PAGE_H = 297.0, 210.0
 CONTENT_X = 28.0
@@ -70,26 +66,11 @@ NAME_MAX_PT, TITLE_MAX_PT, ORG_MAX_PT = 34, 25, 13
 PT = 25.4 / 72  # mm per point
 
 
-def format_date(day: date, language: str = "vi") -> str:
-    """The issue date as written on the certificate.
-
-    vi follows the Vietnamese administrative style (Decree 30/2020/ND-CP: days below 10
-    and the months 1 and 2 take a leading zero): "ngày 23 tháng 11 năm 2026",
-    "ngày 05 tháng 02 năm 2026"; en: "23 November 2026".
-    """
-    if language == "vi":
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    if language == "en":
-        return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
-    raise ValueError(f"unsupported language: {language!r}")
-
-
 def render_certificate(
     *,
     learner_name: str,
     course_title: str,
-    issued_on: date,
+    issued_on: date,  # the day in the configured zone (see services.pdf_bytes)
     organisation: str,
     code: str,
     verify_url: str,
@@ -150,7 +131,7 @@ def render_certificate(
 
         # Issue date.
         pdf.set_text_color(*INK)
-        issued = texts["issued"].format(date=format_date(issued_on, language))
+        issued = texts["issued"].format(date=format_long_date(issued_on, language))
         _line(pdf, issued, y=134, max_pt=13)
 
         # Verification block (bottom left) and QR code (bottom right).

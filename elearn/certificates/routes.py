@@ -1,4 +1,5 @@
-"""Certificate download (owner or admin), public verification, and admin revocation."""
+"""Certificate download (owner or admin), public verification, admin revocation and
+reinstatement."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from flask_login import current_user, login_required
 
 from elearn.auth.permissions import admin_required, can_download_certificate
 from elearn.certificates import services
+from elearn.certificates.codes import format_code
+from elearn.certificates.forms import ReasonForm
 from elearn.core.db import discard
 from elearn.core.errors import ServiceError
 from elearn.extensions import db, limiter
 from elearn.web.i18n import current_locale
+from elearn.web.urls import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -19,11 +23,13 @@ bp = Blueprint("certificates", __name__)
 @bp.get("/certificates/<code>.pdf")
 @login_required
 def download(code: str):
-    """The learner's certificate as a PDF (the same file every time)."""
+    """The learner's certificate as a PDF (the same file every time); 410 once revoked."""
     certificate = services.by_code(code)
     if certificate is None or not can_download_certificate(current_user, certificate.user_id):
         abort(404)
-    verify_url = url_for("certificates.verify", code=certificate.code, _external=True)
+    if certificate.revoked_at is not None:
+        return render_template("certificates/revoked.html", certificate=certificate), 410
+    verify_url = external_url("certificates.verify", code=certificate.code)
     data = services.pdf_bytes(certificate, verify_url, current_locale())
     return Response(
         data,
@@ -69,19 +75,50 @@ def admin_list():
 @bp.post("/admin/certificates/<code>/revoke")
 @admin_required
 def admin_revoke(code: str):
-    """Admins: revoke a certificate, with a reason."""
-    from elearn.web.forms import EmptyForm
+    """Admins: revoke a certificate with a reason, after confirming."""
+    return _admin_change(code, "revoke")
 
-    if not EmptyForm().validate_on_submit():
+
+@bp.post("/admin/certificates/<code>/reinstate")
+@admin_required
+def admin_reinstate(code: str):
+    """Admins: make a revoked certificate valid again with a reason, after confirming."""
+    return _admin_change(code, "reinstate")
+
+
+_ACTIONS = {
+    "revoke": (services.check_revoke, services.revoke),
+    "reinstate": (services.check_reinstate, services.reinstate),
+}
+
+
+def _admin_change(code: str, action: str):
+    """First POST: check and ask to confirm (changes nothing). Second POST, with
+    `confirm`: do it. A refused reason goes back to the list with the message."""
+    form = ReasonForm()
+    if not form.validate_on_submit():
         abort(400)
     certificate = services.by_code(code)
     if certificate is None:
         abort(404)
+    check, perform = _ACTIONS[action]
+    back = url_for("certificates.admin_list", q=format_code(certificate.code))
     try:
-        services.revoke(certificate, request.form.get("reason", ""), current_user.id)
+        if form.confirm.data != "yes":
+            reason = check(certificate, form.reason.data or "")
+            return render_template(
+                "certificates/admin_confirm.html",
+                certificate=certificate,
+                action=action,
+                reason=reason,
+            )
+        perform(certificate, form.reason.data or "", current_user.id)
     except ServiceError as exc:
         discard()
         flash(exc.message, "error")
-        return redirect(url_for("certificates.admin_list", q=certificate.code)), 303
-    flash(_("The certificate has been revoked."), "success")
-    return redirect(url_for("certificates.admin_list", q=certificate.code)), 303
+        return redirect(back), 303
+    if action == "revoke":
+        flash(_("The certificate has been revoked."), "success")
+    else:
+        flash(_("The certificate has been reinstated: it is valid again."), "success")
+    return redirect(back), 303

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
@@ -12,6 +15,29 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """The time zone called `name` ("Asia/Ho_Chi_Minh"), loaded once."""
+    return ZoneInfo(name)
+
+
+def configured_zone() -> ZoneInfo:
+    """The zone dates are shown and printed in (setting ELEARN_TIMEZONE)."""
+    return zone(current_app.config["ELEARN_TIMEZONE"])
+
+
+def to_local(value: datetime, tz: tzinfo) -> datetime:
+    """A stored (UTC, aware) datetime as wall-clock time in `tz`."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: times are stored in UTC and must be aware")
+    return value.astimezone(tz)
+
+
+def local_date(value: datetime, tz: tzinfo) -> date:
+    """The calendar day in `tz` of a stored moment: 23:30 UTC on 1 Dec is 2 Dec in Vietnam."""
+    return to_local(value, tz).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -78,6 +78,9 @@ _ENROLLED_AND_DONE = (
         Enrollment.lessons_total,
         Enrollment.percent,
         Certificate.code.label("certificate_code"),
+        Certificate.issued_at.label("certificate_issued_at"),
+        Certificate.revoked_at.label("certificate_revoked_at"),
+        Certificate.revoked_reason.label("certificate_revoked_reason"),
         Lesson.id.label("lesson_id"),
     )
     .select_from(Enrollment)
@@ -112,6 +115,9 @@ class EnrolmentState:
     percent: int = 0
     #: The learner's certificate for this course, if issued.
     certificate_code: str | None = None
+    certificate_issued_at: datetime | None = None
+    certificate_revoked_at: datetime | None = None
+    certificate_revoked_reason: str | None = None
 
 
 def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
@@ -128,4 +134,7 @@ def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
         first.lessons_total,
         first.percent,
         first.certificate_code,
+        first.certificate_issued_at,
+        first.certificate_revoked_at,
+        first.certificate_revoked_reason,
     )

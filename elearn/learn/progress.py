@@ -35,6 +35,8 @@ class Progress:
     quizzes_left: list[str] = field(default_factory=list)
     #: The first required quiz not yet passed.
     next_quiz: QuizEntry | None = None
+    #: The course's first lesson: where a review of a completed course starts.
+    first_lesson: LessonEntry | None = None
 
     @property
     def percent(self) -> int:
@@ -106,6 +108,7 @@ def build_progress(
         passed_quiz_ids=passed,
         quizzes_left=[q.title for q in required_quizzes if q.id not in passed],
         next_quiz=next((q for q in required_quizzes if q.id not in passed), None),
+        first_lesson=lessons[0] if lessons else None,
     )
 
 
@@ -114,7 +117,8 @@ class NextAction:
     """What a learner should do next on a course.
 
     kind: "quiz" (take next_quiz), "lesson" (read the lesson; `started` tells "continue"
-    from "start"), or "done" (the course is completed: offer the certificate).
+    from "start"), or "done" (the course is completed: offer the certificate, and a
+    review from `lesson`, the first lesson; never "continue where you left off").
     """
 
     kind: str
@@ -126,7 +130,7 @@ class NextAction:
 def next_action(progress: Progress) -> NextAction:
     """The one place that decides the course page's and the dashboard's main button."""
     if progress.completed_at is not None:
-        return NextAction("done")
+        return NextAction("done", lesson=progress.first_lesson)
     if progress.lessons_left == 0 and progress.next_quiz is not None:
         return NextAction("quiz", quiz=progress.next_quiz)
     if progress.next_lesson is not None:

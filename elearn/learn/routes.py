@@ -83,6 +83,8 @@ def complete(slug: str, lesson_slug: str):
         return redirect(url_for("catalog.course", slug=slug))
     if done.course_completed:
         flash(_("Congratulations! You have completed this course."), "success")
+    else:
+        flash(_("Lesson “%(title)s” marked as complete.", title=lesson.title), "success")
     enrollment = get_enrollment(current_user.id, course.course_id)
     progress = services.progress_in(current_user.id, course, enrollment)
     kind, target = step_after_lesson(course, lesson, progress)

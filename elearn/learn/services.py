@@ -74,7 +74,7 @@ class CourseView:
 
     course: CourseStructure
     progress: Progress | None
-    certificate_code: str | None
+    certificate: CertificateBrief | None
     action: NextAction | None
 
 
@@ -97,7 +97,16 @@ def course_view(user_id: int | None, course: CourseStructure) -> CourseView:
         standing.standings(user_id, course.quizzes),
         state.completed_at,
     )
-    return CourseView(course, progress, state.certificate_code, next_action(progress))
+    certificate = None
+    if state.certificate_code is not None and state.certificate_issued_at is not None:
+        certificate = CertificateBrief(
+            course.course_id,
+            state.certificate_code,
+            state.certificate_issued_at,
+            state.certificate_revoked_at,
+            state.certificate_revoked_reason,
+        )
+    return CourseView(course, progress, certificate, next_action(progress))
 
 
 @dataclass
@@ -153,6 +162,7 @@ _MY_ENROLLMENTS = (
         Certificate.code,
         Certificate.issued_at,
         Certificate.revoked_at,
+        Certificate.revoked_reason,
     )
     .outerjoin(
         Certificate,
@@ -186,7 +196,9 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
         course = structures[e.course_id]
         progress = build_progress(course, done, standings, e.completed_at)
         certificate = (
-            CertificateBrief(e.course_id, e.code, e.issued_at, e.revoked_at) if e.code else None
+            CertificateBrief(e.course_id, e.code, e.issued_at, e.revoked_at, e.revoked_reason)
+            if e.code
+            else None
         )
         entries.append(DashboardEntry(course, progress, next_action(progress), certificate))
     return entries

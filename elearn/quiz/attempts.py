@@ -517,6 +517,37 @@ class QuizSummary:
         return self.open is not None or self.left is None or self.left > 0
 
 
+def question_count(course: CourseStructure, quiz: QuizEntry) -> int:
+    """How many questions an attempt at `quiz` draws (for the overview, before starting):
+    as _draw_layout counts them, in one query over the revision's bank."""
+    names = [item["question"] for item in quiz.items if "question" in item]
+    categories = [item["category"] for item in quiz.items if "category" in item]
+    rows = db.session.execute(
+        select(Question.name, QuestionVersion.category)
+        .join(RevisionQuestion, RevisionQuestion.version_id == QuestionVersion.id)
+        .join(Question, Question.id == RevisionQuestion.question_id)
+        .where(
+            RevisionQuestion.revision_id == course.revision_id,
+            or_(Question.name.in_(names), QuestionVersion.category.in_(categories)),
+        )
+    ).all()
+    known = {name for name, _category in rows}
+    chosen: set[str] = set()
+    drawn = 0
+    for item in quiz.items:
+        if "question" in item:
+            if item["question"] in known and item["question"] not in chosen:
+                chosen.add(item["question"])
+                drawn += 1
+            continue
+        candidates = {name for name, category in rows if category == item["category"]}
+        fresh = candidates - chosen
+        take = min(item["draw"], len(fresh)) if item.get("draw") else len(fresh)
+        chosen |= fresh
+        drawn += take
+    return drawn
+
+
 def quiz_summary(user_id: int, quiz: QuizEntry) -> QuizSummary:
     """The learner's attempts, the one that counts, passed or not, attempts left."""
     attempts = attempts_for(user_id, quiz.id)

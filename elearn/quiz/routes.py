@@ -59,7 +59,12 @@ def overview(slug: str, key: str):
     enrollment = get_enrollment(current_user.id, course.course_id)
     summary = services.quiz_summary(current_user.id, quiz) if enrollment else None
     return render_template(
-        "quiz/overview.html", course=course, quiz=quiz, enrollment=enrollment, summary=summary
+        "quiz/overview.html",
+        course=course,
+        quiz=quiz,
+        enrollment=enrollment,
+        summary=summary,
+        question_count=services.question_count(course, quiz),
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from elearn.auth.identity import display_phone
 from elearn.auth.permissions import is_admin
+from elearn.core import formats
+from elearn.core.time import configured_zone
 from elearn.modules import tool_context
 from elearn.web.forms import EmptyForm
 from elearn.web.i18n import current_locale, render_gettext
@@ -97,13 +98,22 @@ def register(app: Flask) -> None:
             "is_admin": is_admin,
         }
 
+    # Dates and numbers through elearn.core.formats, in the request's language and the
+    # configured zone, so pages, the certificate PDF and exports agree.
     @app.template_filter("datetime")
-    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else ""
+    def _datetime(value: datetime | None, fmt: str = "short") -> str:
+        """ "short": to the minute ("2/12/2026 03:44"); "medium": with seconds."""
+        seconds = fmt == "medium"
+        return formats.format_datetime(value, current_locale(), configured_zone(), seconds=seconds)
 
     @app.template_filter("date")
-    def _date(value: datetime | None, fmt: str = "long") -> str:
-        return format_date(value, fmt) if value else ""
+    def _date(value: datetime | None) -> str:
+        return formats.format_date(value, current_locale(), configured_zone())
+
+    @app.template_filter("number")
+    def _number(value: float | None, decimals: int = 1) -> str:
+        """At most `decimals` decimals, as people write them: "2,5" (vi), "2.5" (en)."""
+        return formats.format_number(value, current_locale(), decimals)
 
     @app.template_filter("cert_code")
     def _cert_code(value: str) -> str:
@@ -114,7 +124,7 @@ def register(app: Flask) -> None:
     @app.template_filter("score")
     def _score(value: float | None) -> str:
         """A percentage score as people write it: 87,5 in Vietnamese, 87.5 in English."""
-        return format_decimal(value or 0, format="#,##0.#")
+        return formats.format_number(value, current_locale(), 1)
 
     @app.template_filter("phone")
     def _phone(value: str | None) -> str:

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from elearn.certificates.pdf import format_date, render_certificate
+from elearn.certificates.pdf import render_certificate
+from elearn.core.formats import format_long_date as format_date
 
 NAME = "Nguyễn Thị Hoà Bình"
 COURSE = "Thương mại điện tử cho sản phẩm OCOP"
