@@ -6,12 +6,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from elearn import audit
 from elearn.auth.permissions import admin_required, can_download_certificate
 from elearn.certificates import services
 from elearn.core.db import discard
 from elearn.core.errors import ServiceError
 from elearn.extensions import db, limiter
 from elearn.web.i18n import current_locale
+from elearn.web.urls import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -21,9 +23,18 @@ bp = Blueprint("certificates", __name__)
 def download(code: str):
     """The learner's certificate as a PDF (the same file every time)."""
     certificate = services.by_code(code)
-    if certificate is None or not can_download_certificate(current_user, certificate.user_id):
+    if certificate is None:
         abort(404)
-    verify_url = url_for("certificates.verify", code=certificate.code, _external=True)
+    if not can_download_certificate(current_user, certificate.user_id):
+        audit.record_denied(
+            "access.denied",
+            current_user.id,
+            f"certificate {certificate.code}",
+            f"owner={certificate.user_id}",
+        )
+        abort(404)
+    # From ELEARN_BASE_URL: the printed QR code must never carry the request's Host.
+    verify_url = external_url("certificates.verify", code=certificate.code)
     data = services.pdf_bytes(certificate, verify_url, current_locale())
     return Response(
         data,
