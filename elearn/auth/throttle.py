@@ -13,6 +13,10 @@ counts; production refuses to start without it). The rules, from the settings:
 - accounts created per client IP and per network, IPv4 /24 or IPv6 /64 (`SIGNUPS_PER_IP`,
   `SIGNUPS_PER_NETWORK`).
 
+A success is counted once its hash has said yes, so requests already in flight when the
+limit is reached still finish (6 threads minting tokens got 7 where the limit is 5:
+bench/bench_auth.py); counting before the hash would let anyone spend the owner's budget.
+
 The account is the normalised login (`+84912345678`, `an@example.vn`), so respelling a
 phone number or changing an e-mail's case counts against the same account.
 """
