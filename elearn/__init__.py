@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -54,6 +55,8 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production (see .env.example).")
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config["ENV_NAME"] == "production":
+        _check_production(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "elearn.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
@@ -67,6 +70,25 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
         )
+
+
+def _check_production(app: Flask) -> None:
+    """Refuse to start production without what its security rests on (README, "Security")."""
+    base = urlsplit(app.config.get("ELEARN_BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise RuntimeError(
+            "ELEARN_BASE_URL must be set in production to the site's public address, e.g. "
+            "https://hoc.ocop.vn: links in e-mails and certificates are built from it."
+        )
+    if not app.config.get("REDIS_URL"):
+        raise RuntimeError(
+            "REDIS_URL must be set in production: without Redis every worker process counts "
+            "rate limits on its own (3 workers allow 3 times every limit) and e-mails are sent "
+            "inside requests (see .env.example)."
+        )
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # Any other Host header is refused with a 400 (ELEARN_TRUSTED_HOSTS adds names).
+        app.config["TRUSTED_HOSTS"] = [base.hostname]
 
 
 def _instance_secret(path: Path) -> str:

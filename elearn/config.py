@@ -13,6 +13,12 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list; None when unset or empty."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -36,10 +42,32 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Login throttle: failures allowed per (account, client IP) and per client IP.
-    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
-    LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "30 per 15 minutes")
-    SIGNUPS_PER_IP = os.environ.get("SIGNUPS_PER_IP", "20 per hour")
+    #: Host names the app answers to (comma-separated); any other Host header gets a 400.
+    #: None: no check (development). Production defaults to ELEARN_BASE_URL's host.
+    TRUSTED_HOSTS = _list("ELEARN_TRUSTED_HOSTS")
+    # Throttles (README, "Security choices"); limits' syntax, several rules split by ";".
+    #: Failed logins per (normalised account, client IP): the strict rule.
+    LOGIN_FAILURES_PER_ACCOUNT_IP = os.environ.get(
+        "LOGIN_FAILURES_PER_ACCOUNT_IP", "5 per 15 minutes"
+    )
+    #: Failed logins per client IP, any account: looser and longer, since a carrier's NAT
+    #: address is shared by many learners.
+    LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "100 per hour")
+    #: Successful logins per account (web and API), each one costs a password hash.
+    LOGINS_PER_ACCOUNT = os.environ.get("LOGINS_PER_ACCOUNT", "10 per 15 minutes")
+    #: API tokens issued per account, and how many may be live at once (oldest revoked).
+    API_TOKENS_PER_ACCOUNT = os.environ.get("API_TOKENS_PER_ACCOUNT", "5 per hour")
+    API_TOKENS_MAX = _int("API_TOKENS_MAX", 5)
+    #: Wrong current passwords on the change-password page, per account.
+    PASSWORD_CHECKS_PER_ACCOUNT = os.environ.get("PASSWORD_CHECKS_PER_ACCOUNT", "5 per 15 minutes")
+    #: Sign-up form submissions per client IP, whatever their outcome (the no-JavaScript
+    #: "show communes" button included): bounds probing which logins exist.
+    SIGNUP_POSTS_PER_IP = os.environ.get("SIGNUP_POSTS_PER_IP", "60 per hour")
+    #: Accounts created per client IP and per network (IPv4 /24, IPv6 /64).
+    SIGNUPS_PER_IP = os.environ.get("SIGNUPS_PER_IP", "10 per hour;20 per day")
+    SIGNUPS_PER_NETWORK = os.environ.get("SIGNUPS_PER_NETWORK", "20 per hour;50 per day")
+    #: Audit rows of refused object access (another learner's attempt...) per user.
+    AUDIT_DENIED_PER_USER = os.environ.get("AUDIT_DENIED_PER_USER", "20 per hour")
     # Number of proxies in front of the app that set X-Forwarded-For (0 = none).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
@@ -108,6 +136,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Not the test client's host, so a test can tell a configured link from a request-built one.
     ELEARN_BASE_URL = "https://elearn.example.vn"
+    # The test client's and the browser tests' hosts; any other Host header is refused.
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1", "elearn.example.vn"]
     # Jobs run in-process unless a test points REDIS_URL at its own Redis database.
     REDIS_URL = None
     MAIL_BACKEND = "locmem"

@@ -30,6 +30,16 @@ from tests.api_contract import ContractChecker, checking_client_class, served_do
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"regions", "alembic_version"}
 PASSWORD = "correct horse battery staple"
+#: What production refuses to start without, for tests that build a production app. No
+#: Redis answers at that address: the rate limits stay in memory (the session app shares
+#: the limiter extension) and nothing these tests do pushes a job.
+PRODUCTION = {
+    "ELEARN_ENV": "production",
+    "SECRET_KEY": "k" * 48,
+    "ELEARN_BASE_URL": "https://hoc.example.vn",
+    "REDIS_URL": "redis://127.0.0.1:1/0",
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
 
 
 @pytest.fixture(scope="session")

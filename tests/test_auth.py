@@ -13,7 +13,7 @@ from elearn.auth.identity import normalize_phone
 from elearn.auth.models import User, UserSession
 from elearn.core.time import utcnow
 from elearn.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, PRODUCTION
 
 GOOD = {
     "full_name": "Lò Văn Ánh",
@@ -388,9 +388,7 @@ def test_demo_is_refused_in_production(monkeypatch, tmp_path):
     from elearn import create_app
 
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
-    app = create_app(
-        {"ELEARN_ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    )
+    app = create_app({**PRODUCTION, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 1 and "Refused" in result.output
 
@@ -401,4 +399,4 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"ELEARN_ENV": "production", "SECRET_KEY": None})
+        create_app({**PRODUCTION, "SECRET_KEY": None})

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 
+from tests.conftest import PRODUCTION
+
 
 def _other_app(tmp_path, monkeypatch, **config):
     from elearn import create_app
@@ -19,8 +21,7 @@ def test_mail_settings_map_onto_flask_mailman(tmp_path, monkeypatch):
     app = _other_app(
         tmp_path,
         monkeypatch,
-        ELEARN_ENV="production",
-        SECRET_KEY="k" * 48,
+        **PRODUCTION,
         MAIL_SERVER="smtp.example.vn",
         MAIL_PORT=2525,
         MAIL_USERNAME="elearn",
@@ -48,7 +49,7 @@ def test_without_mail_server_development_logs_and_production_refuses(tmp_path, m
     with development.app_context(), caplog.at_level(logging.INFO, logger="elearn.core.mail"):
         send_mail("an@example.vn", "Chào", "Nội dung thư")
     assert "an@example.vn" in caplog.text and "MAIL_SERVER is not set" in caplog.text
-    production = _other_app(tmp_path, monkeypatch, ELEARN_ENV="production", SECRET_KEY="k" * 48)
+    production = _other_app(tmp_path, monkeypatch, **PRODUCTION)
     caplog.clear()
     with production.app_context(), pytest.raises(MailNotConfigured):
         send_mail("an@example.vn", "Chào", "https://x/reset-password/bí-mật")

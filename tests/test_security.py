@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.conftest import PRODUCTION
+
 # Every endpoint must be classified here; a new route fails the matrix until it is.
 ACCESS = {
     "static": "public",
@@ -148,8 +150,7 @@ def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
     app = create_app(
         {
-            "ELEARN_ENV": "production",
-            "SECRET_KEY": "k" * 48,
+            **PRODUCTION,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
         }
     )
@@ -160,7 +161,7 @@ def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
         raise RuntimeError("secret internals")
 
     client = app.test_client()
-    response = client.get("/boom-for-test")
+    response = client.get("/boom-for-test", base_url="https://hoc.example.vn")
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Traceback" not in body and "secret internals" not in body
@@ -174,13 +175,13 @@ def test_production_cookies_hsts_and_generic_errors(monkeypatch, tmp_path):
             register_user(
                 "an@example.vn", "mật khẩu dài dài", Profile(full_name="An"), require_details=False
             )
-    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    page = client.get("/login", base_url="https://hoc.example.vn").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
         "/login",
         data={"login": "an@example.vn", "password": "mật khẩu dài dài", "csrf_token": token},
-        base_url="https://localhost",
-        headers={"Referer": "https://localhost/login"},
+        base_url="https://hoc.example.vn",
+        headers={"Referer": "https://hoc.example.vn/login"},
     )
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]

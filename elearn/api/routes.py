@@ -51,13 +51,13 @@ def openapi():
         HTTP_400=(Error, "Malformed body, or login and password missing or not text"),
         HTTP_401=(Error, "Wrong login or password"),
         HTTP_413=(Error, "Body too large"),
-        HTTP_429=(Error, "Too many failed attempts for this account or address"),
+        HTTP_429=(Error, "Too many failed attempts, or too many tokens for this account"),
     )
 )
 def token(json: schemas.TokenRequest):
     """Exchange a login (e-mail or phone) and password for a bearer token."""
     try:
-        user = auth_services.authenticate(json.login, json.password, client_ip())
+        user = auth_services.authenticate(json.login, json.password, client_ip(), kind="token")
     except ValidationFailed as exc:
         raise ApiError(401, "invalid_credentials", exc.message) from None
     value, expires_at = auth_services.issue_api_token(user)

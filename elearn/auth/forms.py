@@ -74,7 +74,7 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"), validators=[InputRequired(_l("Please choose a new password."))]
     )
-    end_other_sessions = BooleanField(_l("Log out my other devices"), default=True)
+    end_other_sessions = BooleanField(_l("Log out my other devices and apps"), default=True)
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -6,8 +6,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from elearn import audit
 from elearn.auth.models import User
-from elearn.auth.services import create_reset_token
+from elearn.auth.services import create_reset_token, find_by_login
 from elearn.core.mail import send_mail
 from elearn.extensions import db
 from elearn.jobs.queue import job
@@ -15,14 +16,20 @@ from elearn.web.urls import external_url
 
 
 @job("auth.send_password_reset")
-def send_password_reset(user_id: int, locale: str | None = None) -> str:
+def send_password_reset(
+    login: str = "", locale: str | None = None, user_id: int | None = None
+) -> str:
     """Create a reset token and mail its link (from ELEARN_BASE_URL, never the request's host).
 
-    The mail is in `locale` (the page that asked), else the account's language.
+    Every reset request enqueues this job, so the request takes the same path whether or not
+    the account exists; here an unknown, disabled or phone-only account is only audited.
+    The mail is in `locale` (the page that asked), else the account's language. `user_id`
+    is for jobs queued before the job took the login.
     """
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if user_id is not None else find_by_login(login)
     if user is None or not user.active or not user.email:
-        return "skipped: the account can no longer be reset by e-mail"
+        audit.record("password.reset_unknown", user.id if user else None, login)
+        return "skipped: no account that can be reset by e-mail"
     token = create_reset_token(user)
     link = external_url("auth.reset_password", token=token)
     languages = current_app.config["LANGUAGES"]

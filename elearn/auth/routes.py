@@ -48,7 +48,7 @@ def _refreshing() -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNUPS_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_POSTS_PER_IP"], methods=["POST"])
 def register():
     """Sign up with an e-mail or a Vietnamese mobile number."""
     if current_user.is_authenticated:
@@ -61,8 +61,15 @@ def register():
     elif form.validate_on_submit():
         try:
             user = services.register_user(
-                form.login.data, form.password.data, _profile_from(form), locale=current_locale()
+                form.login.data,
+                form.password.data,
+                _profile_from(form),
+                locale=current_locale(),
+                ip=sessions.client_ip(),
             )
+        except Throttled as exc:
+            form.form_errors.append(exc.message)
+            status = 429
         except ValidationFailed as exc:
             apply_errors(form, exc)
             flash(exc.message, "error")
@@ -150,6 +157,9 @@ def password():
                 form.new_password.data,
                 end_other_sessions=bool(form.end_other_sessions.data),
             )
+        except Throttled as exc:
+            form.form_errors.append(exc.message)
+            status = 429
         except ValidationFailed as exc:
             apply_errors(form, exc)
             status = 400

@@ -115,12 +115,25 @@ def register_user(
     role: str = "learner",
     locale: str | None = None,
     require_details: bool = True,
+    ip: str | None = None,
 ) -> User:
     """Create an account; raises ValidationFailed with per-field messages.
 
     Self-registration requires the learner group and province (reports need them);
     accounts created by an administrator on the command line may leave them empty.
+    A sign-up from the web or API gives its client `ip`: accounts created per address and
+    per network are limited (Throttled, before the password is hashed).
     """
+    if ip is not None and not throttle.signup_allowed(ip):
+        audit.record_refused(
+            "user.register_throttled", None, login, f"network={throttle.network_of(ip)}"
+        )
+        raise Throttled(
+            _(
+                "Too many accounts have been created from this network recently. Please try "
+                "again later, or ask your trainer or the OCOP office to create your account."
+            )
+        )
     errors: dict[str, list[str]] = {}
     if require_details:
         if not profile.learner_group:
@@ -152,6 +165,8 @@ def register_user(
         raise ValidationFailed(
             _("Please correct the errors below."), {"login": [_duplicate_message(email)]}
         ) from None
+    if ip is not None:
+        throttle.record_signup(ip)
     audit.record("user.registered", user.id, user.login_name, f"role={role}")
     return user
 
@@ -162,12 +177,22 @@ def _duplicate_message(email: str | None) -> str:
     return _("An account with this phone number already exists. Log in instead.")
 
 
-def authenticate(login: str, password: str, ip: str) -> User:
-    """The user for these credentials; raises Throttled or ValidationFailed (one message)."""
-    account = login.strip().lower()[:254]
-    if not throttle.login_allowed(account, ip):
-        audit.record_refused("login.throttled", None, login)
+def authenticate(login: str, password: str, ip: str, kind: str = "login") -> User:
+    """The user for these credentials; raises Throttled or ValidationFailed (one message).
+
+    `kind` is "login" (a web session) or "token" (an API token): each has its own limit of
+    successful logins per account. Every throttle is checked before the hash runs.
+    """
+    account = throttle.account_key(login)
+    refusal = throttle.login_refusal(account, ip, kind)
+    if refusal == "failures":
+        audit.record_refused("login.throttled", None, login, f"account={account}")
         raise Throttled(_("Too many failed attempts. Please wait 15 minutes and try again."))
+    if refusal == "successes":
+        audit.record_refused("login.throttled", None, login, f"account={account} kind={kind}")
+        raise Throttled(
+            _("Too many logins to this account in a short time. Please wait and try again.")
+        )
     user = find_by_login(login)
     if user is None:
         verify_password(_dummy_hash(), password)
@@ -178,11 +203,11 @@ def authenticate(login: str, password: str, ip: str) -> User:
         throttle.record_failure(account, ip)
         audit.record_refused("login.failed", user.id if user else None, login)
         raise ValidationFailed(_("Wrong login or password."))
-    throttle.clear_failures(account, ip)
+    throttle.record_success(account, ip, kind)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         audit.record("password.rehashed", user.id, user.login_name)
-    audit.record("login.succeeded", user.id, user.login_name)
+    audit.record("login.succeeded", user.id, user.login_name, f"kind={kind}")
     return user
 
 
@@ -205,8 +230,17 @@ def update_profile(user: User, profile: Profile) -> None:
 
 
 def change_password(user: User, current: str, new: str, end_other_sessions: bool = True) -> None:
-    """Change a password after checking the current one (S4); optionally end other sessions."""
+    """Change a password after checking the current one (S4, throttled before the hash).
+
+    `end_other_sessions` ends the account's other web sessions and every API token.
+    """
+    if not throttle.password_check_allowed(user.id):
+        audit.record_refused("password.change_throttled", user.id, user.login_name)
+        raise Throttled(
+            _("Too many wrong current passwords. Please wait 15 minutes and try again.")
+        )
     if not verify_password(user.password_hash, current):
+        throttle.record_password_check_failure(user.id)
         audit.record_refused("password.change_failed", user.id, user.login_name)
         raise ValidationFailed(
             _("Please correct the errors below."),
@@ -216,9 +250,12 @@ def change_password(user: User, current: str, new: str, end_other_sessions: bool
     if problems:
         raise ValidationFailed(_("Please correct the errors below."), {"new_password": problems})
     user.password_hash = hash_password(new)
+    detail = ""
     if end_other_sessions:
         revoke_sessions(user.id, keep_current=True)
-    audit.record("password.changed", user.id, user.login_name)
+        revoke_api_tokens(user.id)
+        detail = "ended other sessions and API tokens"
+    audit.record("password.changed", user.id, user.login_name, detail)
 
 
 def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
@@ -231,16 +268,39 @@ def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
 
 
 def issue_api_token(user: User) -> tuple[str, datetime]:
-    """A new bearer token for the JSON API; only its hash is stored."""
+    """A new bearer token for the JSON API; only its hash is stored.
+
+    At most API_TOKENS_MAX tokens of an account are live: issuing one more revokes the oldest.
+    """
     from flask import current_app
 
     from elearn.auth.models import ApiToken
     from elearn.auth.sessions import token_hash
 
     token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"])
-    db.session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, expires_at=expires_at))
-    audit.record("api_token.issued", user.id, user.login_name)
+    now = utcnow()
+    expires_at = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
+    row = ApiToken(
+        token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=expires_at
+    )
+    db.session.add(row)
+    db.session.flush()
+    live = (
+        select(ApiToken.id)
+        .where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now
+        )
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        .offset(current_app.config["API_TOKENS_MAX"])
+    )
+    oldest = list(db.session.scalars(live))
+    if oldest:
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id.in_(oldest), ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    audit.record("api_token.issued", user.id, user.login_name, f"revoked_oldest={len(oldest)}")
     return token, expires_at
 
 
@@ -289,20 +349,21 @@ def create_reset_token(user: User) -> str:
 
 
 def request_password_reset(login: str, locale: str | None = None) -> None:
-    """For a known, active account with an e-mail, enqueue the reset e-mail; else only audit.
+    """Enqueue the reset e-mail job, whether or not the account exists.
 
-    Callers answer the same way in both cases, so nobody learns which accounts exist. The
-    job (`elearn.auth.jobs.send_password_reset`) creates the token, so it is never stored
-    in the jobs table or Redis; `locale` is the language of the page that asked. Accounts
-    that log in by phone are reset by their trainer or the coordination office.
+    Known and unknown accounts take the same path in the request (one audit row, one job
+    row), so neither the answer nor its timing tells which accounts exist. The job
+    (`elearn.auth.jobs.send_password_reset`) looks the account up, creates the token (so it
+    is never stored in the jobs table or Redis) and mails the link, or only audits. `locale`
+    is the language of the page that asked. Accounts that log in by phone are reset by their
+    trainer or the coordination office.
     """
     from elearn.jobs.queue import enqueue
 
-    user = find_by_login(login)
-    if user is None or not user.active or not user.email:
-        audit.record("password.reset_unknown", None, login)
-        return
-    enqueue("auth.send_password_reset", user_id=user.id, locale=locale)
+    parsed = parse_login(login)
+    audit.record("password.reset_asked", None, login)
+    # The normalised login, or "" for text that names no account: never arbitrary input.
+    enqueue("auth.send_password_reset", login=parsed[1] if parsed else "", locale=locale)
 
 
 def reset_token_user(token: str) -> User | None:

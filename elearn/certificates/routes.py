@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from elearn import audit
 from elearn.auth.permissions import admin_required, can_download_certificate
 from elearn.certificates import services
 from elearn.certificates.codes import format_code
@@ -25,10 +26,19 @@ bp = Blueprint("certificates", __name__)
 def download(code: str):
     """The learner's certificate as a PDF (the same file every time); 410 once revoked."""
     certificate = services.by_code(code)
-    if certificate is None or not can_download_certificate(current_user, certificate.user_id):
+    if certificate is None:
+        abort(404)
+    if not can_download_certificate(current_user, certificate.user_id):
+        audit.record_denied(
+            "access.denied",
+            current_user.id,
+            f"certificate {certificate.code}",
+            f"owner={certificate.user_id}",
+        )
         abort(404)
     if certificate.revoked_at is not None:
         return render_template("certificates/revoked.html", certificate=certificate), 410
+    # From ELEARN_BASE_URL: the printed QR code must never carry the request's Host.
     verify_url = external_url("certificates.verify", code=certificate.code)
     data = services.pdf_bytes(certificate, verify_url, current_locale())
     return Response(

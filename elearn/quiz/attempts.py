@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from elearn import audit
 from elearn.content import structure as content
 from elearn.content.models import Question, QuestionVersion, Quiz, RevisionQuestion
 from elearn.content.structure import CourseStructure, QuizEntry
@@ -201,8 +202,17 @@ def attempt_for_user(attempt_id: int, user_id: int) -> QuizAttempt:
     """The attempt if it is this learner's; otherwise NotFound (no hint that it exists)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user_id:
+        if attempt is not None:
+            _audit_denied(attempt, user_id)
         raise NotFound(_("No such attempt."))
     return attempt
+
+
+def _audit_denied(attempt: QuizAttempt, user_id: int) -> None:
+    """Someone asked for another learner's attempt: audited (rate-limited), answered 404."""
+    audit.record_denied(
+        "access.denied", user_id, f"attempt {attempt.id}", f"owner={attempt.user_id}"
+    )
 
 
 @dataclass
@@ -486,6 +496,8 @@ def submit_attempt(
         .execution_options(populate_existing=True)
     )
     if attempt is None or attempt.user_id != user_id:
+        if attempt is not None:
+            _audit_denied(attempt, user_id)
         raise NotFound(_("No such attempt."))
     if attempt.state == "open":
         late = attempt.deadline is not None and now > attempt.deadline + grace()

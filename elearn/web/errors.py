@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ def busy_response():
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
+        if isinstance(exc, SecurityError):
+            # The Host header is not in TRUSTED_HOSTS: Flask could not build a URL adapter,
+            # so the page is a plain one with no links.
+            message = _("This address is not served here. Check the address you typed.")
+            if wants_json():
+                return error_response(400, "untrusted_host", message)
+            return render_template("errors/bad_host.html", message=message), 400
         status = exc.code or 500
         message = _messages().get(status) or exc.name
         if wants_json() and exc.description and getattr(exc, "elearn_message", False):
