@@ -315,7 +315,7 @@ def normalize_response(question: AttemptQuestion, raw: Any) -> Any:
         if exc.kind == "number":
             raise ValidationFailed(
                 _("The answer to question %(n)d must be a number.", n=question.number),
-                {str(question.id): [_("Enter a number, for example 12.5")]},
+                {str(question.id): [_("Enter a number, for example 12,5 or 142.857")]},
             ) from None
         raise ValidationFailed(
             _("The answer to question %(n)d is not valid.", n=question.number),
