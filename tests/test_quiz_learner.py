@@ -4,15 +4,29 @@ written the Vietnamese way."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
+from elearn.content.models import Quiz
 from elearn.extensions import db
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
-from tests.test_quiz import form_data, right_answers
+from tests.conftest import PASSWORD, committed
+from tests.test_quiz import FIXTURES, SLUG, form_data, right_answers
 
 QUALITY = "quan-ly-san-xuat-chat-luong"
+
+
+@pytest.fixture
+def quiz_course(app):
+    """The small test course (tests/fixtures/quiz_courses): quiz key -> id."""
+    from elearn.content.sync import sync_from_dir
+
+    with app.app_context():
+        committed(sync_from_dir, FIXTURES)
+        return {q.key: q.id for q in db.session.scalars(select(Quiz))}
 
 
 def _start(client, slug: str, key: str, **data) -> int:
@@ -68,3 +82,120 @@ def test_a_number_that_fits_no_rule_is_refused_not_marked_wrong(
             db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt_id))
             == "open"
         )
+
+
+# --------------------------------------------------------------------------- item 12
+
+
+def test_submitting_with_unanswered_questions_asks_first(app, quiz_course, learner_client):
+    client = learner_client
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_id = _start(client, SLUG, "kiem-tra-nhanh")
+    answers = right_answers(app, attempt_id)
+    first, *rest = answers
+    asked = client.post(f"/attempts/{attempt_id}/submit", data=form_data({first: answers[first]}))
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert f"{len(rest)} câu chưa trả lời. Vẫn nộp bài?" in page
+    assert 'name="confirm_unanswered" value="1"' in page
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        # Not graded, no attempt used, and the one answer given is saved.
+        assert attempt.state == "open" and attempt.score is None
+        assert list(services.saved_responses(attempt_id)) == [int(first)]
+        version = attempt.version
+    confirmed = client.post(
+        f"/attempts/{attempt_id}/submit",
+        data=form_data({first: answers[first]}, version) | {"confirm_unanswered": "1"},
+    )
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/review")
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt.state == "submitted" and attempt.score < 100
+
+
+def test_an_empty_sheet_is_not_graded_without_confirmation(app, quiz_course, learner_client):
+    client = learner_client
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_id = _start(client, SLUG, "kiem-tra-nhanh")
+    total = len(right_answers(app, attempt_id))
+    asked = client.post(f"/attempts/{attempt_id}/submit", data={})
+    assert f"{total} câu chưa trả lời" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).state == "open"
+
+
+def test_a_full_sheet_is_graded_at_once(app, quiz_course, learner_client):
+    client = learner_client
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_id = _start(client, SLUG, "kiem-tra-nhanh")
+    submitted = client.post(
+        f"/attempts/{attempt_id}/submit", data=form_data(right_answers(app, attempt_id), 0)
+    )
+    assert submitted.status_code == 303 and submitted.headers["Location"].endswith("/review")
+
+
+# --------------------------------------------------------------------------- item 10, F7
+
+
+def test_autosave_after_the_session_ended_gets_a_json_401(app, learner, quiz_course):
+    client = app.test_client()
+    client.post("/login", data={"login": learner.email, "password": PASSWORD})
+    client.post(f"/courses/{SLUG}/enroll")
+    attempt_id = _start(client, SLUG, "kiem-tra-nhanh")
+    client.post("/logout")
+    answers = right_answers(app, attempt_id)
+    for headers in ({"X-Requested-With": "fetch"}, {"Accept": "application/json"}):
+        lost = client.post(f"/attempts/{attempt_id}/save", data=form_data(answers), headers=headers)
+        assert lost.status_code == 401 and lost.mimetype == "application/json"
+        error = lost.json["error"]
+        assert error["code"] == "logged_out"
+        assert "câu trả lời vẫn được giữ trên điện thoại này" in error["message"]
+        assert error["login_url"] == f"/login?next=/attempts/{attempt_id}"
+    # A page navigation still goes to the login page.
+    page = client.post(f"/attempts/{attempt_id}/save", data=form_data(answers))
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_a_stale_form_token_shows_the_answers_again_unsaved(app, learner, quiz_course):
+    """F7: logged in again in another tab, the old tab's token is stale: nothing is lost."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        token = _token(client.get("/login").get_data(as_text=True))
+        client.post(
+            "/login", data={"login": learner.email, "password": PASSWORD, "csrf_token": token}
+        )
+        token = _token(client.get(f"/courses/{SLUG}").get_data(as_text=True))
+        client.post(f"/courses/{SLUG}/enroll", data={"csrf_token": token})
+        started = client.post(
+            f"/courses/{SLUG}/quizzes/kiem-tra-nhanh/start", data={"csrf_token": token}
+        )
+        attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+        answers = right_answers(app, attempt_id)
+        stale = form_data(answers, 0) | {"csrf_token": "stale-token"}
+        shown = client.post(f"/attempts/{attempt_id}/submit", data=stale)
+        assert shown.status_code == 400
+        html = shown.get_data(as_text=True)
+        assert "câu trả lời chưa được lưu" in html
+        assert html.count("checked") >= len(answers) - 1
+        fresh = _token(html)
+        with app.app_context():
+            assert db.session.get(QuizAttempt, attempt_id).state == "open"
+            assert services.saved_responses(attempt_id) == {}
+        done = client.post(
+            f"/attempts/{attempt_id}/submit", data=form_data(answers, 0) | {"csrf_token": fresh}
+        )
+        assert done.status_code == 303 and done.headers["Location"].endswith("/review")
+        autosave = client.post(
+            f"/attempts/{attempt_id}/save",
+            data={"csrf_token": "stale-token"},
+            headers={"X-Requested-With": "fetch"},
+        )
+        assert autosave.status_code == 400 and autosave.json["error"]["code"] == "csrf"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -302,6 +302,24 @@ def saved_responses(attempt_id: int) -> dict[int, Any]:
     }
 
 
+def unanswered_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The attempt's questions with no saved answer, in the attempt's order."""
+    return [q for q in attempt_questions(attempt) if q.response is None]
+
+
+def questions_with_answers(attempt: QuizAttempt, answers: dict[int, Any]) -> list[AttemptQuestion]:
+    """The attempt's questions showing posted (unsaved) answers where they are valid, to show
+    a form again without losing what was typed; nothing is saved."""
+    questions = attempt_questions(attempt)
+    for question in questions:
+        if question.id in answers:
+            try:
+                question.response = normalize_response(question, answers[question.id])
+            except ValidationFailed:
+                pass
+    return questions
+
+
 def read_form_answers(attempt: QuizAttempt, form: Any) -> dict[int, Any]:
     """Every question's raw answer from the attempt page's posted fields."""
     return {q.id: q.type.read_form(form, f"q-{q.id}", q.view) for q in attempt_questions(attempt)}
