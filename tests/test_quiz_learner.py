@@ -199,3 +199,125 @@ def test_a_stale_form_token_shows_the_answers_again_unsaved(app, learner, quiz_c
         assert autosave.status_code == 400 and autosave.json["error"]["code"] == "csrf"
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+# --------------------------------------------------------------------------- item 11
+
+KT_PACKAGE = FIXTURES / "kt" / "package"
+
+
+def _fixture_files(**replace: str) -> dict[str, bytes]:
+    from elearn.content.package import files_from_folder
+
+    files = files_from_folder(KT_PACKAGE)
+    toml = files["course.toml"].decode()
+    # The fixture turns the setting off for the other tests; here the default is read.
+    toml = toml.replace("open_after_earlier = false\n", "")
+    for old, new in replace.items():
+        toml = toml.replace(old, new)
+    files["course.toml"] = toml.encode()
+    return files
+
+
+def test_open_after_earlier_is_on_by_default_for_the_final_quiz_only():
+    from elearn.content.package import read_files, write_files
+
+    package = read_files(_fixture_files())
+    assert package.quizzes["cuoi-khoa"].open_after_earlier is True
+    assert package.quizzes["kiem-tra-nhanh"].open_after_earlier is False
+    # Written out explicitly, read back the same.
+    again = read_files(write_files(package))
+    assert {k: q.open_after_earlier for k, q in again.quizzes.items()} == {
+        "kiem-tra-nhanh": False,
+        "cuoi-khoa": True,
+    }
+    chosen = read_files(
+        _fixture_files(
+            **{"pass_mark = 50\n": "pass_mark = 50\nopen_after_earlier = true\n"},
+            **{'grading = "highest"\n': 'grading = "highest"\nopen_after_earlier = false\n'},
+        )
+    )
+    assert chosen.quizzes["kiem-tra-nhanh"].open_after_earlier is True
+    assert chosen.quizzes["cuoi-khoa"].open_after_earlier is False
+
+
+def test_open_after_earlier_must_be_true_or_false():
+    from elearn.content.package import PackageError, read_files
+
+    with pytest.raises(PackageError) as info:
+        read_files(
+            _fixture_files(**{"pass_mark = 50\n": 'pass_mark = 50\nopen_after_earlier = "yes"\n'})
+        )
+    assert "'open_after_earlier' must be true or false" in "\n".join(map(str, info.value.problems))
+
+
+FINAL = "kiem-tra-cuoi-khoa"
+
+
+def test_final_quiz_opens_after_what_comes_before_it(app, courses, learner, learner_client):
+    client = learner_client
+    client.post(f"/courses/{QUALITY}/enroll")
+    overview = client.get(f"/courses/{QUALITY}/quizzes/{FINAL}").get_data(as_text=True)
+    assert "Còn phải hoàn thành:" in overview and "Bắt đầu làm bài" not in overview
+    assert "Kiểm tra nhanh phần 3" in overview
+    # A crafted POST is refused with the same words, and no attempt is used.
+    refused = client.post(
+        f"/courses/{QUALITY}/quizzes/{FINAL}/start", data={"confirm": "1"}, follow_redirects=True
+    )
+    assert "Còn phải hoàn thành:" in refused.get_data(as_text=True)
+    # The API says the same, and refuses to start it.
+    token = client.post(
+        "/api/v1/auth/token", json={"login": learner.email, "password": PASSWORD}
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    with app.app_context():
+        from elearn.content import structure
+
+        course = structure.published(QUALITY)
+        final_id = course.quiz_by_key[FINAL].id
+        lessons = [lesson.slug for lesson in course.lessons]
+        checks = [q.key for q in course.quizzes if q.key != FINAL]
+    described = client.get(f"/api/v1/quizzes/{final_id}", headers=headers).json
+    assert described["open"] is False and "Còn phải hoàn thành" in described["not_open_reason"]
+    started = client.post(f"/api/v1/quizzes/{final_id}/attempts", headers=headers)
+    assert started.status_code == 409
+    assert started.json["error"]["message"] == described["not_open_reason"]
+    with app.app_context():
+        assert db.session.scalar(select(QuizAttempt.id)) is None
+
+    # Every lesson read and every section's check passed except the last one.
+    for slug in lessons:
+        client.post(f"/courses/{QUALITY}/lessons/{slug}/complete")
+    for key in checks[:-1]:
+        attempt_id = _start(client, QUALITY, key)
+        client.post(
+            f"/attempts/{attempt_id}/submit", data=form_data(right_answers(app, attempt_id))
+        )
+    overview = client.get(f"/courses/{QUALITY}/quizzes/{FINAL}").get_data(as_text=True)
+    assert "Kiểm tra nhanh phần 3" in overview and "Kiểm tra nhanh phần 1" not in overview
+    attempt_id = _start(client, QUALITY, checks[-1])
+    client.post(f"/attempts/{attempt_id}/submit", data=form_data(right_answers(app, attempt_id)))
+    assert client.get(f"/api/v1/quizzes/{final_id}", headers=headers).json["open"] is True
+
+    # Open now; timed with three attempts, so starting asks first and uses nothing yet.
+    asked = client.post(f"/courses/{QUALITY}/quizzes/{FINAL}/start")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Vâng, bắt đầu ngay" in page
+    assert "bạn có 30 phút để nộp bài" in page and "bạn còn 3 lượt" in page
+    with app.app_context():
+        assert (
+            db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.quiz_id == final_id)) is None
+        )
+    attempt_id = _start(client, QUALITY, FINAL, confirm="1")
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).quiz_id == final_id
+    # Resuming the open attempt asks nothing.
+    resumed = client.post(f"/courses/{QUALITY}/quizzes/{FINAL}/start")
+    assert resumed.status_code == 302 and resumed.headers["Location"].endswith(f"/{attempt_id}")
+
+
+def test_an_untimed_unlimited_quiz_starts_without_asking(app, courses, learner_client):
+    client = learner_client
+    client.post(f"/courses/{QUALITY}/enroll")
+    started = client.post(f"/courses/{QUALITY}/quizzes/kiem-tra-phan-2/start")
+    assert started.status_code == 302 and "/attempts/" in started.headers["Location"]

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from elearn.content import structure
 from elearn.content.structure import CourseStructure, QuizEntry
 from elearn.core.db import discard
-from elearn.core.errors import ServiceError
+from elearn.core.errors import Conflict, ServiceError
 from elearn.core.time import utcnow
 from elearn.extensions import csrf
 from elearn.learn.enrolment import get_enrollment
@@ -108,22 +108,41 @@ def overview(slug: str, key: str):
     course, quiz = _quiz_or_404(slug, key)
     enrollment = get_enrollment(current_user.id, course.course_id)
     summary = services.quiz_summary(current_user.id, quiz) if enrollment else None
+    opening = services.quiz_opening(current_user.id, course, quiz) if enrollment else None
     return render_template(
-        "quiz/overview.html", course=course, quiz=quiz, enrollment=enrollment, summary=summary
+        "quiz/overview.html",
+        course=course,
+        quiz=quiz,
+        enrollment=enrollment,
+        summary=summary,
+        opening=opening,
     )
 
 
 @bp.post("/courses/<slug>/quizzes/<key>/start")
 @login_required
 def start(slug: str, key: str):
-    """Start a new attempt, or resume the open one."""
+    """Start a new attempt, or resume the open one; a timed or limited quiz asks first."""
     course, quiz = _quiz_or_404(slug, key)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    overview_url = url_for("quiz.overview", slug=slug, key=key)
+    if request.form.get("confirm") != "1" and services.start_needs_confirmation(quiz):
+        enrolled = get_enrollment(current_user.id, course.course_id) is not None
+        summary = services.quiz_summary(current_user.id, quiz)
+        if enrolled and summary.open is None:
+            opening = services.quiz_opening(current_user.id, course, quiz)
+            if not opening.open:
+                return _refused(Conflict(opening.message), overview_url)
+            if not summary.can_start:
+                return redirect(overview_url)
+            return render_template(
+                "quiz/confirm_start.html", course=course, quiz=quiz, summary=summary
+            )
     try:
         attempt, _started = services.start_attempt(current_user.id, course, quiz)
     except ServiceError as exc:
-        return _refused(exc, url_for("quiz.overview", slug=slug, key=key))
+        return _refused(exc, overview_url)
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
