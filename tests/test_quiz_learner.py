@@ -15,6 +15,7 @@ from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
 from tests.conftest import PASSWORD, committed
 from tests.test_quiz import FIXTURES, SLUG, form_data, right_answers
+from tests.test_regions_i18n_migrations import scratch_database_url  # noqa: F401 (fixture)
 
 QUALITY = "quan-ly-san-xuat-chat-luong"
 
@@ -321,3 +322,33 @@ def test_an_untimed_unlimited_quiz_starts_without_asking(app, courses, learner_c
     client.post(f"/courses/{QUALITY}/enroll")
     started = client.post(f"/courses/{QUALITY}/quizzes/kiem-tra-phan-2/start")
     assert started.status_code == 302 and "/attempts/" in started.headers["Location"]
+
+
+def test_migration_turns_the_setting_on_for_existing_final_quizzes(tmp_path, monkeypatch, request):
+    """0006 adds the column; existing revisions get the default (on for the final quiz)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from elearn import create_app
+    from elearn.content.sync import sync_from_dir
+
+    monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
+    url = request.getfixturevalue("scratch_database_url")
+    app = create_app({"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    query = text(
+        "SELECT q.key, rq.open_after_earlier FROM revision_quizzes rq "
+        "JOIN quizzes q ON q.id = rq.quiz_id ORDER BY q.key"
+    )
+    with app.app_context():
+        upgrade()
+        committed(sync_from_dir, FIXTURES)
+        db.session.execute(text("UPDATE revision_quizzes SET open_after_earlier = FALSE"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0005")
+        upgrade()
+        rows = {key: bool(value) for key, value in db.session.execute(query)}
+        assert rows == {"cuoi-khoa": True, "kiem-tra-nhanh": False}
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
