@@ -81,9 +81,9 @@ class QuizData:
     grading: str
     review: str
     required: bool
-    #: Resolved when read: never None here (see schemas.QuizSettings).
-    open_after_earlier: bool
     items: list[dict[str, Any]]
+    #: Resolved when read: never None here (see schemas.QuizSettings).
+    open_after_earlier: bool = False
 
 
 @dataclass
