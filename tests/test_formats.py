@@ -70,7 +70,7 @@ def test_quiz_overview_says_how_many_questions_and_when_the_clock_starts(app, le
     assert "Thời gian chỉ bắt đầu tính khi bạn bấm nút bắt đầu làm bài" in overview
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
-    started = client.post("/courses/khoa-kiem-tra/quizzes/cuoi-khoa/start")
+    started = client.post("/courses/khoa-kiem-tra/quizzes/cuoi-khoa/start", data={"confirm": "1"})
     with app.app_context():
         attempt = db.session.get(QuizAttempt, int(started.headers["Location"].rsplit("/", 1)[1]))
         drawn = len(attempt.layout)

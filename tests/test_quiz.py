@@ -170,7 +170,7 @@ def test_full_course_completion_through_the_web(app, learner, learner_client, qu
     for key in ("kiem-tra-nhanh", "cuoi-khoa"):
         overview = client.get(f"/courses/{SLUG}/quizzes/{key}")
         assert overview.status_code == 200 and "Bắt đầu làm bài" in overview.get_data(as_text=True)
-        started = client.post(f"/courses/{SLUG}/quizzes/{key}/start")
+        started = client.post(f"/courses/{SLUG}/quizzes/{key}/start", data={"confirm": "1"})
         assert started.status_code == 302
         attempt_url = started.headers["Location"]
         attempt_id = int(attempt_url.rsplit("/", 1)[1])
@@ -355,7 +355,9 @@ def test_attempt_limit(app, api, quiz_course, learner_client):
     refused = api.post(f"/quizzes/{quiz_id}/attempts")
     assert refused.status_code == 409
     assert refused.json["error"]["message"] == "Bạn đã dùng hết 2 lượt làm bài kiểm tra này."
-    web = learner_client.post(f"/courses/{SLUG}/quizzes/cuoi-khoa/start", follow_redirects=True)
+    web = learner_client.post(
+        f"/courses/{SLUG}/quizzes/cuoi-khoa/start", data={"confirm": "1"}, follow_redirects=True
+    )
     assert "Bạn đã dùng hết 2 lượt" in web.get_data(as_text=True)
     assert api.get(f"/quizzes/{quiz_id}").json["attempts_left"] == 0
 
@@ -701,7 +703,9 @@ def test_session_lost_mid_quiz_resumes_after_login(app, learner, quiz_course):
 def test_bad_input_on_the_quiz_pages_is_refused_politely(app, learner_client, quiz_course):
     client = learner_client
     client.post(f"/courses/{SLUG}/enroll")
-    attempt_url = client.post(f"/courses/{SLUG}/quizzes/cuoi-khoa/start").headers["Location"]
+    attempt_url = client.post(
+        f"/courses/{SLUG}/quizzes/cuoi-khoa/start", data={"confirm": "1"}
+    ).headers["Location"]
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)

@@ -286,6 +286,7 @@ def quiz(quiz_id: int):
     if get_enrollment(user.id, course.course_id) is None:
         raise ApiError(403, "not_enrolled", _("Enrol in the course first."))
     summary = quiz_services.quiz_summary(user.id, quiz)
+    opening = quiz_services.quiz_opening(user.id, course, quiz)
     return schemas.Quiz(
         id=quiz.id,
         key=quiz.key,
@@ -298,6 +299,8 @@ def quiz(quiz_id: int):
         grading=quiz.grading,
         review=quiz.review,
         passed=summary.passed,
+        open=opening.open,
+        not_open_reason=None if opening.open else opening.message,
         attempts=[schemas.Attempt(**_attempt_fields(a, quiz)) for a in summary.attempts],
     )
 
@@ -341,7 +344,11 @@ def _attempt_detail(attempt, quiz) -> schemas.AttemptDetail:
         HTTP_401=(Error, "Token missing or invalid"),
         HTTP_403=(Error, "Not enrolled in the course"),
         HTTP_404=(Error, "No such published quiz"),
-        HTTP_409=(Error, "No attempts left, or the quiz has no questions"),
+        HTTP_409=(
+            Error,
+            "No attempts left, the quiz has no questions, or it opens only after the "
+            "lessons and quizzes before it (the message says what is left)",
+        ),
     ),
     security=BEARER,
 )

@@ -350,6 +350,13 @@ class Quiz(ResponseModel):
         )
     )
     passed: bool
+    open: bool = Field(
+        description="Whether an attempt may start now: false until the required lessons "
+        "and quizzes before it are done (when the quiz asks for that)."
+    )
+    not_open_reason: str | None = plain_text(
+        "Null when open; otherwise what is left, in words for the learner.", default=None
+    )
     attempts: list[Attempt]
 
 

@@ -269,6 +269,8 @@ class RevisionQuiz(db.Model):
     #: What the learner sees after submitting: score | correctness | full.
     review: Mapped[str] = mapped_column(String(12), default="full")
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Opens only once the required lessons and quizzes before it are done.
+    open_after_earlier: Mapped[bool] = mapped_column(Boolean, default=False)
     #: [{"question": name} | {"category": c} | {"category": c, "draw": n}]
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 

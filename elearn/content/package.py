@@ -82,6 +82,8 @@ class QuizData:
     review: str
     required: bool
     items: list[dict[str, Any]]
+    #: Resolved when read: never None here (see schemas.QuizSettings).
+    open_after_earlier: bool = False
 
 
 @dataclass
@@ -497,6 +499,8 @@ def _check_quizzes(
     for _bank, question in questions:
         per_category[question.category] = per_category.get(question.category, 0) + 1
     listed = [key for section in manifest.sections for key in section.quizzes]
+    # The final quiz: the last item of the course (quizzes follow their section's lessons).
+    final = manifest.sections[-1].quizzes[-1] if manifest.sections[-1].quizzes else None
     out: dict[str, QuizData] = {}
     for key, settings in manifest.quizzes.items():
         line = _table_line(text, f"quizzes.{key}")
@@ -551,7 +555,12 @@ def _check_quizzes(
             key=key,
             items=items,
             **{name: getattr(settings, name) for name in QUIZ_SETTINGS}
-            | {"title": settings.title.strip()},
+            | {"title": settings.title.strip()}
+            | {
+                "open_after_earlier": key == final
+                if settings.open_after_earlier is None
+                else settings.open_after_earlier
+            },
         )
     return out
 

@@ -37,6 +37,9 @@ class QuizSettings(BaseModel):
     grading: Literal["highest", "last"] = "highest"
     review: Literal["score", "correctness", "full"] = "full"
     required: bool = True
+    #: Open only once the required lessons and quizzes before it are done; left out, it is
+    #: on for the course's final quiz (the last quiz of the last section) and off otherwise.
+    open_after_earlier: bool | None = None
     items: Annotated[list[dict[str, Any]], Field(min_length=1)]
 
 
@@ -129,6 +132,7 @@ QUIZ_MESSAGES = {
     "grading": "'grading' must be highest or last",
     "review": "'review' must be score, correctness or full",
     "required": "'required' must be true or false",
+    "open_after_earlier": "'open_after_earlier' must be true or false",
     "items": "'items' must be a non-empty list",
 }
 FRONT_MATTER_MESSAGES = {

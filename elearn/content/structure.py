@@ -71,6 +71,8 @@ class QuizEntry:
     grading: str
     review: str
     items: tuple[Any, ...]
+    #: Opens only once the required lessons and quizzes before it are done.
+    open_after_earlier: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from elearn import audit
 from elearn.content import structure as content
 from elearn.content.models import Question, QuestionVersion, Quiz, RevisionQuestion
-from elearn.content.structure import CourseStructure, QuizEntry
+from elearn.content.structure import CourseStructure, LessonEntry, QuizEntry
 from elearn.core.db import upsert
 from elearn.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from elearn.core.events import attempt_graded
 from elearn.core.time import utcnow
 from elearn.extensions import db
-from elearn.learn.enrolment import is_enrolled
+from elearn.learn.enrolment import completed_lesson_ids, is_enrolled
 from elearn.quiz import standing
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from elearn.quiz.question import Question as ParsedQuestion
@@ -139,10 +139,57 @@ def _draw_layout(
     return layout
 
 
+@dataclass(frozen=True)
+class QuizOpening:
+    """Whether a quiz is open for a learner and, if not, what is left before it opens."""
+
+    lessons_left: tuple[LessonEntry, ...] = ()
+    quizzes_left: tuple[QuizEntry, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return not self.lessons_left and not self.quizzes_left
+
+    @property
+    def message(self) -> str:
+        """What is left, in plain words (the quiz page, a refused start, the API)."""
+        items = [lesson.title for lesson in self.lessons_left]
+        items += [quiz.title for quiz in self.quizzes_left]
+        return _(
+            "This quiz opens after the lessons and checks that come before it. "
+            "Still to do: %(items)s.",
+            items="; ".join(items),
+        )
+
+
+def quiz_opening(user_id: int, course: CourseStructure, quiz: QuizEntry) -> QuizOpening:
+    """The one rule "is this quiz open for this learner, and what is left".
+
+    A quiz with `open_after_earlier` opens once every required lesson before it (those of
+    earlier sections and of its own section, whose quizzes follow its lessons) is completed
+    and every required quiz before it is passed. Other quizzes are always open.
+    """
+    if not quiz.open_after_earlier:
+        return QuizOpening()
+    lessons = [lesson for lesson in course.required_lessons if lesson.section <= quiz.section]
+    quizzes = [q for q in course.required_quizzes if q.position < quiz.position]
+    done = completed_lesson_ids(user_id, course.course_id) if lessons else set()
+    passed = standing.standings(user_id, quizzes)
+    return QuizOpening(
+        lessons_left=tuple(lesson for lesson in lessons if lesson.id not in done),
+        quizzes_left=tuple(q for q in quizzes if not passed[q.id].passed),
+    )
+
+
+def start_needs_confirmation(quiz: QuizEntry) -> bool:
+    """Starting uses one of few attempts or starts a clock: the learner confirms first."""
+    return bool(quiz.time_limit_minutes or quiz.max_attempts)
+
+
 def start_attempt(
     user_id: int, course: CourseStructure, quiz: QuizEntry, rng: random.Random | None = None
 ) -> tuple[QuizAttempt, bool]:
-    """Resume the open attempt, or start a new one if attempts are left.
+    """Resume the open attempt, or start a new one if the quiz is open and attempts are left.
 
     Returns the attempt and whether it was started by this call.
     """
@@ -159,6 +206,9 @@ def start_attempt(
         open_attempt = None
     if open_attempt is not None:
         return open_attempt, False
+    opening = quiz_opening(user_id, course, quiz)
+    if not opening.open:
+        raise Conflict(opening.message)
     # Counted in SQL: a learner may have many attempts at an unlimited quiz.
     count, last = db.session.execute(
         select(func.count(QuizAttempt.id), func.max(QuizAttempt.number)).where(
@@ -312,6 +362,24 @@ def saved_responses(attempt_id: int) -> dict[int, Any]:
     }
 
 
+def unanswered_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The attempt's questions with no saved answer, in the attempt's order."""
+    return [q for q in attempt_questions(attempt) if q.response is None]
+
+
+def questions_with_answers(attempt: QuizAttempt, answers: dict[int, Any]) -> list[AttemptQuestion]:
+    """The attempt's questions showing posted (unsaved) answers where they are valid, to show
+    a form again without losing what was typed; nothing is saved."""
+    questions = attempt_questions(attempt)
+    for question in questions:
+        if question.id in answers:
+            try:
+                question.response = normalize_response(question, answers[question.id])
+            except ValidationFailed:
+                pass
+    return questions
+
+
 def read_form_answers(attempt: QuizAttempt, form: Any) -> dict[int, Any]:
     """Every question's raw answer from the attempt page's posted fields."""
     return {q.id: q.type.read_form(form, f"q-{q.id}", q.view) for q in attempt_questions(attempt)}
@@ -325,7 +393,7 @@ def normalize_response(question: AttemptQuestion, raw: Any) -> Any:
         if exc.kind == "number":
             raise ValidationFailed(
                 _("The answer to question %(n)d must be a number.", n=question.number),
-                {str(question.id): [_("Enter a number, for example 12.5")]},
+                {str(question.id): [_("Enter a number, for example 12,5 or 142.857")]},
             ) from None
         raise ValidationFailed(
             _("The answer to question %(n)d is not valid.", n=question.number),

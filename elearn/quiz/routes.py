@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +13,9 @@ from flask_login import current_user, login_required
 from elearn.content import structure
 from elearn.content.structure import CourseStructure, QuizEntry
 from elearn.core.db import discard
-from elearn.core.errors import ServiceError
+from elearn.core.errors import Conflict, ServiceError
+from elearn.core.time import utcnow
+from elearn.extensions import csrf
 from elearn.learn.enrolment import get_enrollment
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
@@ -51,6 +55,52 @@ def _version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _wants_json() -> bool:
+    """The page's own fetch (autosave, the check before submitting), not a navigation."""
+    return request.headers.get("X-Requested-With") == "fetch" or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _login_required_or_401(view: Callable) -> Callable:
+    """`login_required`, but a fetch whose session ended gets a JSON 401, not the login page,
+    so the page can tell the learner and keep their answers until they log in again."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any):
+        if not current_user.is_authenticated and _wants_json():
+            attempt_url = url_for("quiz.attempt", attempt_id=kwargs["attempt_id"])
+            return {
+                "error": {
+                    "code": "logged_out",
+                    "message": _(
+                        "You were logged out. Log in again: your answers are kept on this phone."
+                    ),
+                    "login_url": url_for("auth.login", next=attempt_url),
+                }
+            }, 401
+        return login_required(view)(*args, **kwargs)
+
+    return wrapped
+
+
+def _attempt_page(
+    attempt: QuizAttempt,
+    questions: list[services.AttemptQuestion] | None = None,
+    unanswered: list[services.AttemptQuestion] | None = None,
+    status: int = 200,
+):
+    course, quiz = services.quiz_of(attempt)
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=course,
+        questions=questions if questions is not None else services.attempt_questions(attempt),
+        unanswered=unanswered or [],
+    ), status
+
+
 @bp.get("/courses/<slug>/quizzes/<key>")
 @login_required
 def overview(slug: str, key: str):
@@ -58,6 +108,7 @@ def overview(slug: str, key: str):
     course, quiz = _quiz_or_404(slug, key)
     enrollment = get_enrollment(current_user.id, course.course_id)
     summary = services.quiz_summary(current_user.id, quiz) if enrollment else None
+    opening = services.quiz_opening(current_user.id, course, quiz) if enrollment else None
     return render_template(
         "quiz/overview.html",
         course=course,
@@ -65,20 +116,34 @@ def overview(slug: str, key: str):
         enrollment=enrollment,
         summary=summary,
         question_count=services.question_count(course, quiz),
+        opening=opening,
     )
 
 
 @bp.post("/courses/<slug>/quizzes/<key>/start")
 @login_required
 def start(slug: str, key: str):
-    """Start a new attempt, or resume the open one."""
+    """Start a new attempt, or resume the open one; a timed or limited quiz asks first."""
     course, quiz = _quiz_or_404(slug, key)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    overview_url = url_for("quiz.overview", slug=slug, key=key)
+    if request.form.get("confirm") != "1" and services.start_needs_confirmation(quiz):
+        enrolled = get_enrollment(current_user.id, course.course_id) is not None
+        summary = services.quiz_summary(current_user.id, quiz)
+        if enrolled and summary.open is None:
+            opening = services.quiz_opening(current_user.id, course, quiz)
+            if not opening.open:
+                return _refused(Conflict(opening.message), overview_url)
+            if not summary.can_start:
+                return redirect(overview_url)
+            return render_template(
+                "quiz/confirm_start.html", course=course, quiz=quiz, summary=summary
+            )
     try:
         attempt, _started = services.start_attempt(current_user.id, course, quiz)
     except ServiceError as exc:
-        return _refused(exc, url_for("quiz.overview", slug=slug, key=key))
+        return _refused(exc, overview_url)
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
@@ -90,31 +155,48 @@ def attempt(attempt_id: int):
     services.finalize_if_expired(attempt)
     if attempt.state != "open":
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    course, quiz = services.quiz_of(attempt)
-    return render_template(
-        "quiz/attempt.html",
-        attempt=attempt,
-        quiz=quiz,
-        course=course,
-        questions=services.attempt_questions(attempt),
+    return _attempt_page(attempt)
+
+
+def _expired_form(attempt_id: int):
+    """The form's token is stale (logged in again elsewhere): show the posted answers again,
+    unsaved, with a fresh token, instead of a 400 that loses them (F7)."""
+    try:
+        attempt = services.attempt_for_user(attempt_id, current_user.id)
+    except ServiceError:
+        abort(400)  # the same answer as for a missing token: no hint that the attempt exists
+    if _wants_json():
+        # The page keeps the answers in the browser and reloads for a fresh token.
+        return {
+            "error": {
+                "code": "csrf",
+                "message": _("Your form expired. Please reload the page."),
+            }
+        }, 400
+    if attempt.state != "open":
+        return redirect(url_for("quiz.review", attempt_id=attempt.id)), 303
+    flash(
+        _(
+            "This page had expired, so your answers were not saved yet. They are shown "
+            "again below: check them and press the button again."
+        ),
+        "error",
     )
+    questions = services.questions_with_answers(attempt, _answers_from_form(attempt))
+    return _attempt_page(attempt, questions, status=400)
 
 
+# The app-wide CSRF check would answer a stale token with a bare 400 that loses the answers:
+# these two views check the token themselves (EmptyForm) and keep the answers (F7).
+@csrf.exempt
 @bp.post("/attempts/<int:attempt_id>/save")
-@login_required
+@_login_required_or_401
 def save(attempt_id: int):
     """Save answers; JSON for the page's autosave, a redirect otherwise."""
-    attempt = _own_attempt(attempt_id)
-    wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not EmptyForm().validate_on_submit():
-        if wants_json:
-            return {
-                "error": {
-                    "code": "csrf",
-                    "message": _("Your form expired. Please reload the page."),
-                }
-            }, 400
-        abort(400)
+        return _expired_form(attempt_id)
+    attempt = _own_attempt(attempt_id)
+    wants_json = _wants_json()
     try:
         version = services.save_answers(attempt, _answers_from_form(attempt), _version())
     except ServiceError as exc:
@@ -127,20 +209,34 @@ def save(attempt_id: int):
     return redirect(url_for("quiz.attempt", attempt_id=attempt_id)), 303
 
 
+@csrf.exempt
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    """Submit once; a second submit (double click, back button, other tab) changes nothing."""
-    attempt = _own_attempt(attempt_id)
+    """Submit once; a second submit (double click, back button, other tab) changes nothing.
+
+    With questions left unanswered and no `confirm_unanswered`, the answers are saved and
+    the page asks first, naming how many are unanswered.
+    """
     if not EmptyForm().validate_on_submit():
-        abort(400)
+        return _expired_form(attempt_id)
+    attempt = _own_attempt(attempt_id)
     if attempt.state != "open":
         flash(_("This attempt was already submitted; here is its result."), "info")
         return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
+    answers = _answers_from_form(attempt)
+    confirmed = request.form.get("confirm_unanswered") == "1"
+    # Past the deadline (in the grace period) there is no time left to ask.
+    in_time = attempt.deadline is None or utcnow() <= attempt.deadline
     try:
-        services.submit_attempt(
-            attempt_id, current_user.id, _answers_from_form(attempt), _version()
-        )
+        if not confirmed and in_time:
+            services.save_answers(attempt, answers, _version())
+            unanswered = services.unanswered_questions(attempt)
+            if unanswered:
+                return _attempt_page(attempt, unanswered=unanswered)
+            services.submit_attempt(attempt_id, current_user.id)
+        else:
+            services.submit_attempt(attempt_id, current_user.id, answers, _version())
     except ServiceError as exc:
         return _refused(exc, url_for("quiz.attempt", attempt_id=attempt_id))
     return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303

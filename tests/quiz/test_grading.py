@@ -348,6 +348,52 @@ def test_numeric_invalid_responses_grade_zero(response):
     assert grade(NUMERIC, response).fraction == 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        # "." or a space between groups of exactly three digits groups thousands.
+        ("142.857", 142857.0),
+        ("-142.857", -142857.0),
+        ("1.234.567", 1234567.0),
+        ("85 000", 85000.0),
+        ("85\u00a0000", 85000.0),
+        ("1 234 567", 1234567.0),
+        # "," is the decimal separator, also after grouped thousands.
+        ("12,5", 12.5),
+        ("1.234,5", 1234.5),
+        ("1 234,75", 1234.75),
+        ("1,234", 1.234),
+        (",5", 0.5),
+        ("\u22125", -5.0),
+        # Otherwise one "." is a decimal point.
+        ("1.5", 1.5),
+        ("12.50", 12.5),
+        ("0.125", 0.125),
+        ("3.14159", 3.14159),
+        ("1e3", 1000.0),
+        # Not one rule or the other: refused (the learner is told), never guessed.
+        ("1,000.5", None),
+        ("12.5.1", None),
+        ("1.23.456", None),
+        ("1.2345.678", None),
+        ("1.234 567", None),
+        ("1,2,3", None),
+        ("12 5", None),
+        ("1.234,5,6", None),
+        ("0.125.000", None),
+    ],
+)
+def test_learners_numbers_follow_one_vietnamese_rule(text, number):
+    assert parse_number(text) == number
+
+
+def test_vietnamese_grouping_is_graded_right():
+    question = q("::p::Giá? {#142857}")
+    assert grade(question, "142.857").correct
+    assert grade(question, "142 857").correct
+    assert not grade(question, "142,857").correct  # a decimal comma: 142.857 in English
+
+
 def test_parse_number():
     assert parse_number("12,5") == 12.5
     assert parse_number("-3") == -3.0

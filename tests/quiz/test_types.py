@@ -632,7 +632,8 @@ def test_right_answer_and_response_text(bare_app):
     t, sh = words["short"]
     assert (t.right_answer_text(sh), t.response_text(sh, "cod")) == ("COD", "cod")
     t, n = words["numeric"]
-    assert (t.right_answer_text(n), t.response_text(n, "12,5")) == ("1822", "12,5")
+    # Numbers in the page's locale (English here; Vietnamese below).
+    assert (t.right_answer_text(n), t.response_text(n, "12,5")) == ("1,822", "12.5")
     assert t.right_answer_text(q("::r::Q {#=10..15 =%50%3 =4:0.5}")) == "10 – 15 / 4 ± 0.5"
     t, g = words["matching"]
     assert t.right_answer_text(g) == "Zeta → một; Alpha → ba; Beta → hai"
@@ -640,6 +641,19 @@ def test_right_answer_and_response_text(bare_app):
     assert t.response_text(g, {"a": right["bốn"]}) == "Zeta → bốn"
     html = q("::h::[html]Q {=<b>x</b> &amp; y ~z}")
     assert get_type("single").right_answer_text(html) == "x & y"
+
+
+def test_numbers_in_the_review_are_written_the_vietnamese_way(bare_app):
+    bare_app.extensions["test_locale"]["value"] = "vi"
+    refresh()
+    t = get_type("numeric")
+    question = q("::g::Giá? {#=142857 =%50%1234.5:0.25}")
+    assert t.right_answer_text(question) == "142.857"
+    assert t.response_text(question, "142.857") == "142.857"
+    assert t.response_text(question, "1234.5") == "1.234,5"
+    assert t.response_text(question, 0.1 + 0.2) == "0,3"
+    assert t.right_answer_text(q("::t::Q {#=4:0.5}")) == "4 ± 0,5"
+    assert t.response_text(question, "bốn") == "bốn"
 
 
 def test_true_false_words_use_the_existing_translations(bare_app):

@@ -4,16 +4,19 @@ Moodle's catch-all wrong answer ``{#3:2 ~#Completely wrong}``: a ``~`` answer wh
 is empty or ``*``, whose feedback is given for any answer that matches no other answer.
 
 Tolerances and ranges are inclusive (with a tiny relative slack for float rounding); the
-best matching answer counts. Learners may write a decimal comma ("12,5").
+best matching answer counts. Learners write numbers the Vietnamese way (`parse_number`):
+"142.857" is 142857 and "12,5" is 12.5; the review shows numbers in the page's locale.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import lazy_gettext
+from babel.numbers import format_decimal
+from flask_babel import get_locale, lazy_gettext
 
 from elearn.quiz.gift import AnswerBlock, parse_plain_number, short, write_text
 from elearn.quiz.question import NumericAnswer, Question, Text
@@ -27,14 +30,40 @@ from elearn.quiz.types.base import (
     percent,
 )
 
-__all__ = ["NumericType", "format_number", "parse_number"]
+__all__ = ["NumericType", "format_number", "parse_number", "shown_number"]
 
 # Relative slack for float comparisons at the edges of numeric tolerances/ranges.
 _EPS = 1e-9
 
 
+#: Spaces a phone keyboard or a copy-paste may put between groups of digits.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
+#: An integer part grouped in threes by "." or by spaces ("142.857", "1 234 567"); never
+#: with a leading zero, so "0.125" stays a decimal point.
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[. ])\d{3})(?:(?P=sep)\d{3})*")
+_DECIMAL_COMMA = re.compile(r"(?P<int>[^,]*),(?P<frac>\d+)")
+
+
+def _integer_part(s: str) -> str | None:
+    """Digits of an integer part written plainly or grouped in threes; else None."""
+    if s.isdigit() and s.isascii():
+        return s
+    if _GROUPED.fullmatch(s):
+        return s.replace(".", "").replace(" ", "")
+    return None
+
+
 def parse_number(value: Any) -> float | None:
-    """A finite float from an int/float or a string like ``"12.5"``/``"12,5"``; else None."""
+    """A finite float from an int/float or from a learner's text; else None.
+
+    The one rule for learners' numbers (documented for authors in docs/course-modules.md):
+    - "," is the decimal separator: "12,5" is 12.5 (one comma at most);
+    - "." or a space between groups of exactly three digits groups thousands:
+      "142.857", "1.234.567", "85 000" and "1.234,5" are 142857, 1234567, 85000, 1234.5;
+    - otherwise a single "." is a decimal point: "12.5", "0.125", "3.14159", "1e3";
+    - anything else ("1,000.5", "12.5.1", "1,2,3", "12 5") is not a number, and the
+      learner is told so instead of being marked wrong.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -45,10 +74,22 @@ def parse_number(value: Any) -> float | None:
         return number if math.isfinite(number) else None
     if not isinstance(value, str):
         return None
-    s = value.strip().replace(" ", "").replace("\u00a0", "")
-    if s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")
-    return parse_plain_number(s)
+    s = " ".join(value.translate(_SPACES).split())
+    sign = ""
+    if s[:1] in ("-", "+"):
+        sign, s = s[0], s[1:].lstrip()
+    comma = _DECIMAL_COMMA.fullmatch(s)
+    if comma:
+        digits = _integer_part(comma["int"]) if comma["int"] else "0"
+        if digits is None:
+            return None
+        return parse_plain_number(f"{sign}{digits}.{comma['frac']}")
+    digits = _integer_part(s)
+    if digits is not None:
+        return parse_plain_number(sign + digits)
+    if " " in s or "," in s:
+        return None
+    return parse_plain_number(sign + s)
 
 
 def format_number(x: float) -> str:
@@ -249,8 +290,20 @@ class NumericType(QuestionType):
             if answer.fraction < FULL:
                 continue
             if answer.value is not None:
-                tol = f" ± {answer.tolerance:g}" if answer.tolerance else ""
-                parts.append(f"{answer.value:g}{tol}")
+                tol = f" ± {shown_number(answer.tolerance)}" if answer.tolerance else ""
+                parts.append(f"{shown_number(answer.value)}{tol}")
             else:
-                parts.append(f"{answer.min:g} – {answer.max:g}")
+                parts.append(f"{shown_number(answer.min)} – {shown_number(answer.max)}")
         return " / ".join(parts)
+
+    def response_text(self, q: Question, response: Any) -> str:
+        number = parse_number(response)
+        return str(response) if number is None else shown_number(number)
+
+
+def shown_number(x: float) -> str:
+    """``x`` as the page's locale writes it ("142.857", "12,5" in Vietnamese), every digit kept."""
+    # 12 significant digits: what a learner or an author typed, without float noise.
+    return format_decimal(
+        float(f"{x:.12g}"), locale=get_locale() or "vi", decimal_quantization=False
+    )

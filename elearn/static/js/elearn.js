@@ -33,39 +33,129 @@
     });
 
     // Quiz: save answers as the learner goes; the server keeps the version in step.
+    // Until the server has them, the answers are also kept on this phone (localStorage, per
+    // attempt): if the session ends mid-quiz nothing is lost; after logging in again the
+    // learner is back on the attempt and the kept answers are put back and saved.
     document.querySelectorAll("form.quiz[data-autosave]").forEach(function (form) {
       var status = form.querySelector(".autosave-status");
+      var version = form.querySelector("input[name=version]");
+      var key = "elearn.attempt." + form.getAttribute("data-attempt");
       var timer = null;
       var pending = false;
-      function say(key) { if (status) { status.textContent = form.getAttribute("data-msg-" + key); } }
-      function save() {
-        timer = null;
-        pending = false;
-        say("saving");
-        fetch(form.getAttribute("data-autosave"), {
-          method: "POST", body: new FormData(form), credentials: "same-origin",
-          headers: { "X-Requested-With": "fetch" }
-        }).then(function (r) {
-          return r.json().then(function (data) { return { ok: r.ok, data: data }; });
-        }).then(function (res) {
-          if (res.ok) {
-            form.querySelector("input[name=version]").value = res.data.version;
-            say("saved");
-          } else if (status) {
-            status.textContent = res.data.error.message;
+      function msg(name) { return form.getAttribute("data-msg-" + name); }
+      function say(text, loginUrl) {
+        if (!status) { return; }
+        status.textContent = text;
+        if (loginUrl) {
+          var link = document.createElement("a");
+          link.href = loginUrl;
+          link.textContent = msg("login");
+          status.appendChild(document.createTextNode(" "));
+          status.appendChild(link);
+        }
+      }
+      function answers() {
+        var out = [];
+        new FormData(form).forEach(function (value, name) {
+          if (name.indexOf("q-") === 0) { out.push([name, value]); }
+        });
+        return JSON.stringify(out);
+      }
+      function store(name, value) {
+        try {
+          if (value === null) { localStorage.removeItem(name); } else { localStorage.setItem(name, value); }
+        } catch (e) { /* private mode or full: the server copy still counts */ }
+      }
+      function kept() {
+        try { return localStorage.getItem(key); } catch (e) { return null; }
+      }
+      function restore(text) {
+        var values = {};
+        JSON.parse(text).forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+        form.querySelectorAll("[name^='q-']").forEach(function (field) {
+          var given = values[field.name] || [];
+          if (field.type === "radio" || field.type === "checkbox") {
+            field.checked = given.indexOf(field.value) !== -1;
+          } else {
+            field.value = given.length ? given[0] : "";
           }
-        }).catch(function () {
-          say("offline");
-          pending = true;
         });
       }
+      // Resolves to true when the server has the answers, false otherwise (and says why).
+      function save() {
+        if (timer) { clearTimeout(timer); }
+        timer = null;
+        pending = false;
+        var sent = answers();
+        store(key, sent);
+        say(msg("saving"));
+        return fetch(form.getAttribute("data-autosave"), {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+        }).then(function (r) {
+          return r.json().then(function (data) { return { status: r.status, data: data }; },
+                               function () { return { status: r.status, data: {} }; });
+        }).then(function (res) {
+          var error = res.data.error;
+          if (res.status === 200) {
+            version.value = res.data.version;
+            if (kept() === sent) { store(key, null); }
+            store(key + ".reloaded", null);
+            say(msg("saved"));
+            return true;
+          }
+          if (res.status === 401 && error) {
+            say(error.message, error.login_url);
+            return false;
+          }
+          if (res.status === 409) { store(key, null); }  // another window's answers win
+          if (error && error.code === "csrf" && !reloadedOnce()) {
+            // A stale token (logged in again elsewhere): reload for a fresh one; the kept
+            // answers are put back on the new page.
+            store(key + ".reloaded", "1");
+            window.location.reload();
+            return false;
+          }
+          say(error ? error.message : msg("offline"));
+          pending = !error;
+          return !!error;
+        }).catch(function () {
+          say(msg("offline") + " " + msg("kept"));
+          pending = true;
+          return false;
+        });
+      }
+      function reloadedOnce() {
+        try { return localStorage.getItem(key + ".reloaded"); } catch (e) { return true; }
+      }
       function later(delay) {
+        store(key, answers());
         if (timer) { clearTimeout(timer); }
         timer = setTimeout(save, delay);
       }
       form.addEventListener("change", function () { later(300); });
       form.addEventListener("input", function () { later(1500); });
       window.addEventListener("online", function () { if (pending) { save(); } });
+      // Before a submit leaves the page, make sure the session is alive and the answers are
+      // on the server; if not, stay here (the message says why) and lose nothing.
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-checked")) { return; }
+        var button = event.submitter;
+        event.preventDefault();
+        save().then(function (ok) {
+          if (!ok) { return; }
+          if (button && button.hasAttribute("formaction")) { return; }  // "Save answers": done
+          form.setAttribute("data-checked", "1");
+          if (form.requestSubmit && button) { form.requestSubmit(button); } else { form.submit(); }
+        });
+      });
+      var waiting = kept();
+      if (waiting && waiting !== answers()) {
+        restore(waiting);
+        save().then(function (ok) { if (ok) { say(msg("restored")); } });
+      } else if (waiting) {
+        store(key, null);
+      }
     });
 
     // Quiz deadline: a countdown; the server enforces the real limit.

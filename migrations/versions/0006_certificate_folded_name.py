@@ -1,6 +1,6 @@
 """certificates: learner_name_folded, for the diacritic-insensitive admin search
 
-Revision ID: 0006_i7_certs_formats
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 13:30:00
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_i7_certs_formats'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
