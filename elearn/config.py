@@ -85,6 +85,9 @@ class Config:
     # CSRF tokens live as long as the session, so a long quiz never loses its form.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: JSON bodies: larger ones are refused with 413, deeper ones with 400 (elearn.web.inputs).
+    JSON_MAX_BYTES = _int("JSON_MAX_BYTES", 256 * 1024)
+    JSON_MAX_DEPTH = _int("JSON_MAX_DEPTH", 32)
     HSTS = False
     DEMO_ALLOWED = True
     SEND_FILE_MAX_AGE_DEFAULT = 7 * 24 * 3600

@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
     def handle_http(exc: HTTPException):
         status = exc.code or 500
         message = _messages().get(status) or exc.name
-        if wants_json() and exc.description and getattr(exc, "elearn_message", False):
+        if exc.description and getattr(exc, "elearn_message", False):
             message = exc.description
         return error_response(status, (exc.name or "error").lower().replace(" ", "_"), message)
 
