@@ -24,6 +24,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     )
     load_config(app, config)
     register_input_checks(app)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_course_modules(app)
@@ -86,6 +87,13 @@ def register_input_checks(app: Flask) -> None:
 
     inputs.install_converter(app)
     inputs.register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """JSON lines with a request id (its hook goes first, before the input checks)."""
+    from elearn.web import logs
+
+    logs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

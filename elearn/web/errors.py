@@ -55,7 +55,9 @@ def register(app: Flask) -> None:
     def handle_unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return handle_http(exc)
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The method and path are fields of the JSON line (elearn.web.logs), escaped there;
+        # never in the message, which another handler might write as plain text.
+        log.exception("Unhandled error")
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise exc
         return error_response(500, "internal_error", _messages()[500])
