@@ -160,10 +160,14 @@ def test_login_register_and_forgot_password_with_nul(client):
         assert "ký tự không hợp lệ" in text, url  # the Vietnamese message, not a generic one
 
 
-def test_the_refusal_is_translated_in_json_too(client):
+def test_the_refusal_is_translated_in_json_too_and_names_the_field(client):
     response = client.post("/api/v1/auth/token", json={"login": NUL, "password": "x"})
     assert response.status_code == 400
-    assert "ký tự không hợp lệ" in response.json["error"]["message"]
+    error = response.json["error"]
+    assert error["code"] == "invalid" and "ký tự không hợp lệ" in error["message"]
+    assert list(error["fields"]) == ["login"]
+    response = client.get("/api/v1/courses?topic=x&q=" + "a%00")
+    assert list(response.json["error"]["fields"]) == ["q"]
 
 
 def test_text_without_nul_is_served_as_before(client, courses):

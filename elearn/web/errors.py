@@ -30,9 +30,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str):
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+):
     if wants_json():
-        return {"error": {"code": code, "message": message}}, status
+        error: dict = {"code": code, "message": message}
+        if fields:
+            error["fields"] = fields
+        return {"error": error}, status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -47,9 +52,11 @@ def register(app: Flask) -> None:
     def handle_http(exc: HTTPException):
         status = exc.code or 500
         message = _messages().get(status) or exc.name
+        code = (exc.name or "error").lower().replace(" ", "_")
         if exc.description and getattr(exc, "elearn_message", False):
             message = exc.description
-        return error_response(status, (exc.name or "error").lower().replace(" ", "_"), message)
+            code = getattr(exc, "elearn_code", code)
+        return error_response(status, code, message, getattr(exc, "elearn_fields", None))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -53,9 +53,16 @@ class BoundedIntConverter(IntegerConverter):
 
 
 class BadInput(BadRequest):
-    """A 400 whose message is shown as it is (HTML page and JSON body)."""
+    """A 400 whose message is shown as it is; in JSON with its code and the fields at fault."""
 
     elearn_message = True
+
+    def __init__(
+        self, message: str, code: str = "bad_request", fields: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.elearn_code = code
+        self.elearn_fields = {name: [message] for name in fields or []} or None
 
 
 def install_converter(app: Flask) -> None:
@@ -72,8 +79,9 @@ def check_request() -> None:
     """Refuse NUL bytes anywhere a request carries text, and JSON bodies too large or deep."""
     if "\x00" in request.path:
         raise _nul_refused()
-    if any(_has_nul(key) or _has_nul(value) for key, value in request.args.items(multi=True)):
-        raise _nul_refused()
+    for key, value in request.args.items(multi=True):
+        if _has_nul(key) or _has_nul(value):
+            raise _nul_refused(key)
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.is_json:
@@ -81,23 +89,23 @@ def check_request() -> None:
     elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
             if _has_nul(key) or _has_nul(value):
-                raise _nul_refused()
+                raise _nul_refused(key)
         for key, upload in request.files.items(multi=True):
             if _has_nul(key) or _has_nul(upload.filename or ""):
-                raise _nul_refused()
+                raise _nul_refused(key)
 
 
 def _has_nul(value: Any) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
-def _nul_refused() -> BadInput:
-    return BadInput(
-        _(
-            "What you sent contains a character that is not allowed (a null byte). "
-            "Please check what you entered."
-        )
+def _nul_refused(field: str | None = None) -> BadInput:
+    """The refusal, naming the field at fault (as the API's validation errors do)."""
+    message = _(
+        "What you sent contains a character that is not allowed (a null byte). "
+        "Please check what you entered."
     )
+    return BadInput(message, "invalid", [field] if field else None)
 
 
 def _check_json_body() -> None:
@@ -107,8 +115,12 @@ def _check_json_body() -> None:
     if json_depth(data) > current_app.config["JSON_MAX_DEPTH"]:
         raise BadInput(_("What you sent is nested too deeply."))
     body = request.get_json(silent=True)
-    if _json_has_nul(body):
-        raise _nul_refused()
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if _has_nul(key) or _json_has_nul(value):
+                raise _nul_refused(key)
+    elif _json_has_nul(body):
+        raise _nul_refused("body")
 
 
 def json_depth(data: bytes) -> int:
