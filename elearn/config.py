@@ -38,9 +38,6 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Level of the `elearn` logger, written as JSON lines on standard error (elearn.web.logs).
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-    #: Whether app records also reach the root logger's handlers. Off: a plain-text handler
-    #: there (alembic's fileConfig, a server's log config) would write them unescaped.
-    LOG_PROPAGATE = False
     # Login throttle: failures allowed per (account, client IP) and per client IP.
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "30 per 15 minutes")
@@ -117,8 +114,6 @@ class TestingConfig(Config):
     # Jobs run in-process unless a test points REDIS_URL at its own Redis database.
     REDIS_URL = None
     MAIL_BACKEND = "locmem"
-    # pytest's caplog listens on the root logger.
-    LOG_PROPAGATE = True
 
 
 class ProductionConfig(Config):

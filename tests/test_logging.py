@@ -133,17 +133,11 @@ def test_lines_logged_in_a_request_carry_its_id(app, client, make_user, log_stre
     assert all(line["path"] == "/login" and line["method"] == "POST" for line in audit)
 
 
-def test_production_records_do_not_reach_plain_text_handlers(monkeypatch, tmp_path):
+def test_a_production_app_logs_json_lines_only_through_its_handler(monkeypatch, tmp_path):
     monkeypatch.setenv("ELEARN_INSTANCE_PATH", str(tmp_path))
-    try:
-        create_app(
-            {
-                "ELEARN_ENV": "production",
-                "SECRET_KEY": "k" * 48,
-                "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            }
-        )
-        assert logging.getLogger("elearn").propagate is False
-    finally:
-        create_app({"ELEARN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert logging.getLogger("elearn").propagate is True
+    settings = {"SECRET_KEY": "k" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    app = create_app({"ELEARN_ENV": "production", **settings})
+    handlers = app.logger.handlers  # reading app.logger lets Flask add its default handler
+    assert [type(h) for h in handlers] == [JsonLinesHandler]
+    create_app({"ELEARN_ENV": "testing", **settings})
+    assert len(logging.getLogger("elearn").handlers) == 1

@@ -85,7 +85,10 @@ def init_app(app: Flask) -> None:
     # With a handler in place, Flask does not add its plain-text default one.
     logger.addHandler(JsonLinesHandler())
     logger.setLevel(app.config["LOG_LEVEL"])
-    logger.propagate = app.config["LOG_PROPAGATE"]
+    # Records still propagate (pytest's caplog listens on the root logger). In the web process
+    # nothing configures the root logger; `flask db upgrade` does (alembic's fileConfig), so
+    # there they are also written as plain text. Messages never hold raw request text: the
+    # path is a field, and the audit log escapes what it quotes (elearn.core.text.clean_line).
     app.before_request_funcs.setdefault(None, []).insert(0, _assign_request_id)
     app.after_request(_send_request_id)
 
