@@ -24,6 +24,8 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
         instance_path=os.environ.get("ELEARN_INSTANCE_PATH") or str(ROOT / "instance"),
     )
     load_config(app, config)
+    register_input_checks(app)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_course_modules(app)
@@ -99,6 +101,21 @@ def _instance_secret(path: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def register_input_checks(app: Flask) -> None:
+    """Bounded `<int:>` ids and the NUL/JSON checks (before any rule or hook is added)."""
+    from elearn.web import inputs
+
+    inputs.install_converter(app)
+    inputs.register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """JSON lines with a request id (its hook goes first, before the input checks)."""
+    from elearn.web import logs
+
+    logs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -42,6 +42,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: Level of the `elearn` logger, written as JSON lines on standard error (elearn.web.logs).
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     #: Host names the app answers to (comma-separated); any other Host header gets a 400.
     #: None: no check (development). Production defaults to ELEARN_BASE_URL's host.
     TRUSTED_HOSTS = _list("ELEARN_TRUSTED_HOSTS")
@@ -115,6 +117,9 @@ class Config:
     # CSRF tokens live as long as the session, so a long quiz never loses its form.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: JSON bodies: larger ones are refused with 413, deeper ones with 400 (elearn.web.inputs).
+    JSON_MAX_BYTES = _int("JSON_MAX_BYTES", 256 * 1024)
+    JSON_MAX_DEPTH = _int("JSON_MAX_DEPTH", 32)
     HSTS = False
     DEMO_ALLOWED = True
     SEND_FILE_MAX_AGE_DEFAULT = 7 * 24 * 3600

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 DEFAULT_STEP = Decimal(1000)
+#: Giá bán lớn nhất tính ra được (1 triệu tỷ đồng): lợi nhuận gần 100% cho giá vô lý.
+MAX_SELLING_PRICE = Decimal(10) ** 15
 ONE_DONG = Decimal(1)
 HUNDRED = Decimal(100)
 
@@ -165,6 +167,13 @@ def calculate_selling_price(
     with localcontext() as ctx:
         ctx.prec = 50
         exact = total_cost / (1 - total_pct / HUNDRED)
+        if exact > MAX_SELLING_PRICE:
+            raise PriceInputError(
+                "Giá bán tính ra quá lớn (hơn 1 triệu tỷ đồng) vì phí sàn, phí thanh toán và "
+                "lợi nhuận mong muốn cộng lại gần bằng 100%. Hãy giảm lợi nhuận mong muốn "
+                "hoặc kiểm tra lại các mức phí.",
+                "margin_pct",
+            )
         selling_price = (exact / d["step"]).to_integral_value(rounding=ROUND_CEILING) * d["step"]
         commission = (selling_price * d["commission_pct"] / HUNDRED).quantize(
             ONE_DONG, rounding=ROUND_HALF_UP

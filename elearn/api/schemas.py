@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from elearn.content.schemas import TOPICS
+from elearn.web.inputs import MAX_ID
 
 PLAIN_TEXT = "plain-text"
 SANITISED_HTML = "sanitised-html"
@@ -296,6 +297,8 @@ class SaveAnswersRequest(RequestModel):
     answers: Answers
     version: int | None = Field(
         default=None,
+        ge=0,
+        le=MAX_ID,
         description=(
             "The attempt's `version` the caller last saw; when another save happened since, "
             "the save is refused with 409 and nothing changes. Leave it out to save anyway."

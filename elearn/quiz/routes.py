@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,13 +14,14 @@ from flask_login import current_user, login_required
 from elearn.content import structure
 from elearn.content.structure import CourseStructure, QuizEntry
 from elearn.core.db import discard
-from elearn.core.errors import Conflict, ServiceError
+from elearn.core.errors import Conflict, ServiceError, ValidationFailed
 from elearn.core.time import utcnow
 from elearn.extensions import csrf
 from elearn.learn.enrolment import get_enrollment
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
 from elearn.web.forms import EmptyForm
+from elearn.web.inputs import MAX_ID
 
 bp = Blueprint("quiz", __name__)
 
@@ -45,14 +47,27 @@ def _refused(exc: ServiceError, target: str):
     return redirect(target), 303
 
 
+_VERSION = re.compile(r"[0-9]{1,10}")
+
+
 def _answers_from_form(attempt: QuizAttempt) -> dict[int, Any]:
     """Read every question's fields from the posted form."""
     return services.read_form_answers(attempt, request.form)
 
 
 def _version() -> int | None:
+    """The attempt version the page was built from; None when the form has none.
+
+    ASCII digits only: `str.isdigit()` also accepts "²" or "١", which int() refuses.
+    """
     raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw:
+        return None
+    if not _VERSION.fullmatch(raw) or int(raw) > MAX_ID:
+        raise ValidationFailed(
+            _("This page is out of date. Please reload it; your saved answers are kept.")
+        )
+    return int(raw)
 
 
 def _wants_json() -> bool:

@@ -42,7 +42,7 @@ def register(app: Flask) -> None:
             if request.method in SAFE_METHODS:
                 log.warning("Commit of a %s request failed; page served anyway", request.method)
                 return response
-            log.exception("Commit failed on %s %s", request.method, request.path)
+            log.exception("Commit failed; answered 503")  # method and path: see elearn.web.logs
             from elearn.web.errors import busy_response
 
             return busy_response()

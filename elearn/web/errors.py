@@ -30,9 +30,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str):
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+):
     if wants_json():
-        return {"error": {"code": code, "message": message}}, status
+        error: dict = {"code": code, "message": message}
+        if fields:
+            error["fields"] = fields
+        return {"error": error}, status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -54,15 +59,19 @@ def register(app: Flask) -> None:
             return render_template("errors/bad_host.html", message=message), 400
         status = exc.code or 500
         message = _messages().get(status) or exc.name
-        if wants_json() and exc.description and getattr(exc, "elearn_message", False):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        if exc.description and getattr(exc, "elearn_message", False):
             message = exc.description
-        return error_response(status, (exc.name or "error").lower().replace(" ", "_"), message)
+            code = getattr(exc, "elearn_code", code)
+        return error_response(status, code, message, getattr(exc, "elearn_fields", None))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return handle_http(exc)
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The method and path are fields of the JSON line (elearn.web.logs), escaped there;
+        # never in the message, which another handler might write as plain text.
+        log.exception("Unhandled error")
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise exc
         return error_response(500, "internal_error", _messages()[500])

@@ -25,11 +25,17 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
 
 
 def safe_next(default_endpoint: str = "learn.dashboard") -> str:
-    """The ?next= target when it is a local path, else the default page."""
+    """The ?next= target when it is a local path, else the default page.
+
+    A control or invisible character is refused: CR/LF cannot go in a Location header
+    (werkzeug raises), and browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+    would lead to //evil.example.
+    """
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
     if (
-        target.startswith("/")
+        target.isprintable()
+        and target.startswith("/")
         and not target.startswith("//")
         and not parts.netloc
         and not parts.scheme
