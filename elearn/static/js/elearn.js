@@ -10,25 +10,39 @@
     });
 
     // Province -> commune picker: fetch only the chosen province's communes.
+    // Arrow keys fire one change per step and slow links answer out of order: only the
+    // answer to the latest request may fill the list, and it replaces the list.
     document.querySelectorAll("select[data-communes-url]").forEach(function (province) {
       var target = document.getElementById(province.getAttribute("data-commune-target"));
       if (!target) { return; }
-      province.addEventListener("change", function () {
+      var latest = 0;
+      var inFlight = null;
+      function fill(communes) {
         var first = target.options[0];
+        var fresh = document.createDocumentFragment();
+        fresh.appendChild(first);
+        communes.forEach(function (c) {
+          var option = document.createElement("option");
+          option.value = c.code;
+          option.textContent = c.name;
+          fresh.appendChild(option);
+        });
         target.innerHTML = "";
-        target.appendChild(first);
+        target.appendChild(fresh);
+      }
+      province.addEventListener("change", function () {
+        var request = ++latest;
+        if (inFlight) { inFlight.abort(); }
+        inFlight = window.AbortController ? new AbortController() : null;
+        fill([]);
         if (!province.value) { return; }
         var url = province.getAttribute("data-communes-url").replace("__CODE__", encodeURIComponent(province.value));
-        fetch(url, { credentials: "same-origin" })
+        fetch(url, { credentials: "same-origin", signal: inFlight ? inFlight.signal : undefined })
           .then(function (r) { return r.ok ? r.json() : { communes: [] }; })
           .then(function (data) {
-            data.communes.forEach(function (c) {
-              var option = document.createElement("option");
-              option.value = c.code;
-              option.textContent = c.name;
-              target.appendChild(option);
-            });
-          });
+            if (request === latest) { fill(data.communes); }
+          })
+          .catch(function () { /* superseded (aborted) or offline: nothing to fill */ });
       });
     });
 
