@@ -107,6 +107,11 @@ def test_quick_province_changes_keep_the_last_choice_on_a_slow_link(app, live_se
     page.fill("#full_name", "Lò Văn Ánh")
     page.fill("#login", "0912 345 678")
     page.fill("#password", "mật khẩu dài lắm nhé")
+    page.click("button.show-password")
+    assert page.get_attribute("#password", "type") == "text"
+    assert page.get_attribute("button.show-password", "aria-pressed") == "true"
+    page.click("button.show-password")
+    assert page.get_attribute("#password", "type") == "password"
     page.select_option("#learner_group", "household")
     page.select_option("#commune_code", wanted[0])
     page.click("main form button[type=submit]:not([name=action])")

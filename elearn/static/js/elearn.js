@@ -46,6 +46,22 @@
       });
     });
 
+    // Show-password toggle: a button after the field, made here so it is absent without JS.
+    document.querySelectorAll("input[data-show-password]").forEach(function (input) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small show-password";
+      button.textContent = input.getAttribute("data-show-password");
+      button.setAttribute("aria-controls", input.id);
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () {
+        var shown = input.type === "password";
+        input.type = shown ? "text" : "password";
+        button.setAttribute("aria-pressed", shown ? "true" : "false");
+      });
+      input.insertAdjacentElement("afterend", button);
+    });
+
     // Quiz: save answers as the learner goes; the server keeps the version in step.
     document.querySelectorAll("form.quiz[data-autosave]").forEach(function (form) {
       var status = form.querySelector(".autosave-status");
