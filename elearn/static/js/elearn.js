@@ -9,6 +9,20 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
 
+    // Header menu: always open on wide screens (the links fit in the row); Escape closes it.
+    document.querySelectorAll("details.menu").forEach(function (menu) {
+      var wide = window.matchMedia("(min-width: 48rem)");
+      function follow() { menu.open = wide.matches; }
+      follow();
+      if (wide.addEventListener) { wide.addEventListener("change", follow); }
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open && !wide.matches) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+    });
+
     // Province -> commune picker: fetch only the chosen province's communes.
     // Arrow keys fire one change per step and slow links answer out of order: only the
     // answer to the latest request may fill the list, and it replaces the list.
@@ -110,6 +124,18 @@
         if (left > 0) { setTimeout(tick, 1000); }
       }
       if (!isNaN(end)) { tick(); }
+    });
+
+    // Lesson tables wider than the screen: say so above them (the edge shadow alone is subtle).
+    document.querySelectorAll(".lesson-body[data-msg-table-scroll]").forEach(function (body) {
+      var text = body.getAttribute("data-msg-table-scroll");
+      body.querySelectorAll("table").forEach(function (table) {
+        if (table.scrollWidth <= table.clientWidth + 1) { return; }
+        var hint = document.createElement("p");
+        hint.className = "table-hint";
+        hint.textContent = "\u2194 " + text;
+        table.parentNode.insertBefore(hint, table);
+      });
     });
 
     // Videos: nothing is requested from the video site until the learner presses play.
