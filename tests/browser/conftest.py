@@ -36,7 +36,7 @@ def live_server(app, courses) -> Iterator[str]:
 
 @pytest.fixture
 def open_page() -> Iterator[Callable[..., object]]:
-    """Factory: open_page(width, height, cookies=None) -> a Playwright page of that size."""
+    """Factory: open_page(width, height, cookies=None, javascript=True) -> a Playwright page."""
     from playwright.sync_api import sync_playwright
 
     args = ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
@@ -44,9 +44,13 @@ def open_page() -> Iterator[Callable[..., object]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         contexts = []
 
-        def open_page(width: int = 360, height: int = 740, cookies: list | None = None):
+        def open_page(
+            width: int = 360, height: int = 740, cookies: list | None = None, javascript=True
+        ):
             context = browser.new_context(
-                viewport={"width": width, "height": height}, locale="vi-VN"
+                viewport={"width": width, "height": height},
+                locale="vi-VN",
+                java_script_enabled=javascript,
             )
             context.set_default_timeout(15000)
             if cookies:

@@ -59,6 +59,31 @@ def test_header_is_compact_on_phones(live_server, open_page, make_user, role, wi
     page.screenshot(path=str(ARTIFACTS / f"header-menu-{role}-{width}x{height}.png"))
     page.keyboard.press("Escape")
     assert not nav.is_visible()
+    # A tap outside the open menu closes it too.
+    page.click("details.menu > summary")
+    assert nav.is_visible()
+    page.mouse.click(3, height - 3)  # the page margin: nothing there to press
+    assert not nav.is_visible()
+
+
+def test_menu_works_without_javascript_and_sits_in_the_row_on_wide_screens(
+    live_server, open_page, make_user
+):
+    make_user("admin", email="admin@example.vn")
+    page = open_page(360, 740, javascript=False)
+    _log_in(page, live_server, "admin@example.vn")
+    nav = page.locator("header.site nav")
+    assert not nav.is_visible()
+    page.click("details.menu > summary")
+    assert nav.is_visible() and "Tác vụ" in nav.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "header-menu-no-js-360x740.png"))
+
+    wide = open_page(1024, 768)
+    _log_in(wide, live_server, "admin@example.vn")
+    assert wide.locator("header.site nav").is_visible()
+    assert not wide.locator("details.menu > summary").is_visible()
+    assert _header_height(wide) <= 0.15 * 768
+    wide.screenshot(path=str(ARTIFACTS / "header-admin-1024x768.png"))
 
 
 def test_enrol_button_is_on_the_first_screen(live_server, open_page, make_user, courses):

@@ -21,6 +21,9 @@
           menu.querySelector("summary").focus();
         }
       });
+      document.addEventListener("click", function (event) {
+        if (menu.open && !wide.matches && !menu.contains(event.target)) { menu.open = false; }
+      });
     });
 
     // Province -> commune picker: fetch only the chosen province's communes.
