@@ -42,7 +42,8 @@ def _profile_from(form: RegisterForm | ProfileForm) -> services.Profile:
     )
 
 
-def _csrf_failed(form) -> bool:
+def _csrf_failed(form: RegisterForm | ProfileForm) -> bool:
+    """True when the form was refused for its CSRF token (then nothing else is checked)."""
     token = getattr(form, "csrf_token", None)
     return token is not None and bool(token.errors)
 
