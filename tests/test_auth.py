@@ -21,6 +21,7 @@ GOOD = {
     "password": "mật khẩu dài lắm nhé",
     "learner_group": "household",
     "province_code": "14",
+    "commune_code": "03847",
     "organisation": "HTX Chè Shan Tuyết",
     "product_group": "beverages",
 }
@@ -106,6 +107,7 @@ def test_duplicate_email_is_refused(client, make_user):
         ({"province_code": ""}, "Vui lòng chọn tỉnh hoặc thành phố"),
         ({"province_code": "99"}, "Vui lòng chọn tỉnh hoặc thành phố"),
         ({"commune_code": "00004"}, "không thuộc tỉnh đã chọn"),
+        ({"commune_code": ""}, "Vui lòng chọn xã/phường/đặc khu"),
         ({"learner_group": "hacker"}, "Vui lòng chọn nhóm học viên"),
     ],
 )
@@ -115,6 +117,67 @@ def test_bad_registration_input_gets_a_translated_error(app, client, changes, me
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_registration_shows_every_error_at_once(app, client):
+    empty = {name: "" for name in GOOD}
+    response = client.post("/register", data=empty)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in (
+        "Vui lòng nhập họ và tên",
+        "Vui lòng nhập địa chỉ email hoặc số điện thoại di động",
+        "Vui lòng chọn mật khẩu",
+        "Vui lòng chọn nhóm học viên",
+        "Vui lòng chọn tỉnh hoặc thành phố",
+        "Vui lòng chọn xã/phường/đặc khu",
+    ):
+        assert message in page, message
+    # The service's own checks join the form's: a bad commune shows beside a missing name.
+    response = register(client, full_name="", commune_code="00004")
+    page = response.get_data(as_text=True)
+    assert "Vui lòng nhập họ và tên" in page and "không thuộc tỉnh đã chọn" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_commune_is_required_for_producers_and_optional_for_officials(app, client):
+    for group in ("household", "cooperative", "company_manager", "farm_owner", "other"):
+        response = register(client, learner_group=group, commune_code="")
+        assert response.status_code == 400, group
+        assert "Vui lòng chọn xã/phường/đặc khu" in response.get_data(as_text=True)
+    assert register(client, learner_group="program_official", commune_code="").status_code == 302
+    user = user_by(app, phone="+84912345678")
+    assert (user.learner_group, user.province_code, user.commune_code) == (
+        "program_official",
+        "14",
+        None,
+    )
+
+
+def test_profile_of_a_producer_needs_a_commune(app, learner, learner_client):
+    data = {"full_name": "Lò Thị Mai", "learner_group": "household", "province_code": "14"}
+    response = learner_client.post("/profile", data=data)
+    assert response.status_code == 400
+    assert "Vui lòng chọn xã/phường/đặc khu" in response.get_data(as_text=True)
+    data["learner_group"] = "program_official"
+    assert learner_client.post("/profile", data=data).status_code == 302
+
+
+def test_login_fields_do_not_force_the_email_keyboard(client):
+    for url in ("/register", "/login"):
+        page = client.get(url).get_data(as_text=True)
+        field = re.search(r'<input[^>]*id="login"[^>]*>', page).group(0)
+        assert 'inputmode="text"' in field and 'autocomplete="username"' in field, url
+        assert 'type="text"' in field and "email" not in field.split("autocomplete")[0], url
+
+
+def test_password_fields_offer_a_show_password_toggle_to_scripts_only(client):
+    page = client.get("/register").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
+    assert "data-show-password" in field
+    # The button itself is made by elearn.js: without JavaScript there is nothing to press.
+    assert "<button" not in page.split('id="password"')[1].split("</div>")[0]
 
 
 def test_long_unicode_password_with_spaces_is_kept_exactly(app, client):

@@ -380,6 +380,7 @@ def _signup(client, phone: str, ip: str):
             "password": "mật khẩu dài lắm nhé",
             "learner_group": "household",
             "province_code": "14",
+            "commune_code": "03847",
         },
         environ_base={"REMOTE_ADDR": ip},
     )

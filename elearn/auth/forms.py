@@ -27,7 +27,11 @@ class ProfileFields(FlaskForm):
         _l("Company, cooperative or office (optional)"), validators=[Length(max=200)]
     )
     province_code = SelectField(_l("Province or city"), validate_choice=False)
-    commune_code = SelectField(_l("Commune, ward or special zone"), validate_choice=False)
+    commune_code = SelectField(
+        _l("Commune, ward or special zone"),
+        validate_choice=False,
+        description=_l("Needed for producers; programme officials may leave it empty."),
+    )
     product_group = SelectField(_l("OCOP product group (optional)"), validate_choice=False)
 
     def set_choices(self, provinces: list, communes: list) -> None:

@@ -20,6 +20,9 @@ LEARNER_GROUPS = (
     "program_official",
     "other",
 )
+#: Groups that run or advise the programme rather than produce: their commune is optional
+#: (reports by commune count producers, so every other group must name one).
+STAFF_GROUPS = ("program_official",)
 PRODUCT_GROUPS = (
     "food",
     "beverages",

@@ -18,7 +18,7 @@ from elearn.auth.forms import (
 from elearn.core.errors import Throttled, ValidationFailed
 from elearn.extensions import db, limiter
 from elearn.regions.services import communes_query, provinces_query
-from elearn.web.forms import EmptyForm, apply_errors, safe_next
+from elearn.web.forms import EmptyForm, add_missing_errors, apply_errors, safe_next
 from elearn.web.i18n import current_locale
 
 bp = Blueprint("auth", __name__)
@@ -40,6 +40,12 @@ def _profile_from(form: RegisterForm | ProfileForm) -> services.Profile:
         commune_code=form.commune_code.data or None,
         product_group=form.product_group.data or None,
     )
+
+
+def _csrf_failed(form: RegisterForm | ProfileForm) -> bool:
+    """True when the form was refused for its CSRF token (then nothing else is checked)."""
+    token = getattr(form, "csrf_token", None)
+    return token is not None and bool(token.errors)
 
 
 def _refreshing() -> bool:
@@ -79,6 +85,11 @@ def register():
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(url_for("catalog.index"))
     elif request.method == "POST":
+        if not _csrf_failed(form):
+            problems = services.registration_errors(
+                form.login.data or "", form.password.data or "", _profile_from(form)
+            )
+            add_missing_errors(form, problems)
         status = 400
     return render_template("auth/register.html", form=form), status
 
@@ -138,6 +149,8 @@ def profile():
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile"))
     elif request.method == "POST":
+        if not _csrf_failed(form):
+            add_missing_errors(form, services.profile_errors(_profile_from(form)))
         status = 400
     return render_template("auth/profile.html", form=form, user=user), status
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn import audit
 from elearn.auth import throttle
 from elearn.auth.identity import normalize_email, normalize_phone, parse_login
-from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, User
+from elearn.auth.models import LEARNER_GROUPS, PRODUCT_GROUPS, ROLES, STAFF_GROUPS, User
 from elearn.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from elearn.auth.sessions import revoke_api_tokens, revoke_sessions
 from elearn.core.errors import NotFound, Throttled, ValidationFailed
@@ -59,7 +59,27 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(select(User).where(column == value))
 
 
-def _check_profile(profile: Profile, errors: dict[str, list[str]]) -> None:
+def commune_required(learner_group: str | None) -> bool:
+    """Producers must name their commune (reports by commune count them); staff need not.
+
+    A group not chosen yet counts as a producer's: most people who sign up are.
+    """
+    return learner_group not in STAFF_GROUPS
+
+
+def profile_errors(profile: Profile) -> dict[str, list[str]]:
+    """Per-field problems with a profile a person edits themselves (nothing is changed).
+
+    Accounts made on the command line may have no group: they are not asked for a commune.
+    """
+    errors: dict[str, list[str]] = {}
+    _check_profile(profile, errors, require_commune=profile.learner_group is not None)
+    return errors
+
+
+def _check_profile(
+    profile: Profile, errors: dict[str, list[str]], require_commune: bool = False
+) -> None:
     name = profile.full_name.strip()
     if not name:
         errors.setdefault("full_name", []).append(_("Please enter your full name."))
@@ -82,6 +102,10 @@ def _check_profile(profile: Profile, errors: dict[str, list[str]]) -> None:
             errors.setdefault("commune_code", []).append(
                 _("That commune or ward is not in the chosen province.")
             )
+    elif require_commune and commune_required(profile.learner_group):
+        errors.setdefault("commune_code", []).append(
+            _("Please choose your commune, ward or special zone.")
+        )
 
 
 def _apply_profile(user: User, profile: Profile) -> None:
@@ -119,8 +143,9 @@ def register_user(
 ) -> User:
     """Create an account; raises ValidationFailed with per-field messages.
 
-    Self-registration requires the learner group and province (reports need them);
-    accounts created by an administrator on the command line may leave them empty.
+    Self-registration requires the learner group, province and, for producers, the commune
+    (reports need them); accounts created by an administrator on the command line may
+    leave them empty.
     A sign-up from the web or API gives its client `ip`: accounts created per address and
     per network are limited (Throttled, before the password is hashed).
     """
@@ -134,25 +159,10 @@ def register_user(
                 "again later, or ask your trainer or the OCOP office to create your account."
             )
         )
-    errors: dict[str, list[str]] = {}
-    if require_details:
-        if not profile.learner_group:
-            errors["learner_group"] = [_("Please choose a learner group.")]
-        if not profile.province_code:
-            errors["province_code"] = [_("Please choose a province or city.")]
-    email, phone, login_error = _login_fields(login)
-    if login_error:
-        errors["login"] = [login_error]
-    elif find_by_login(login) is not None:
-        errors["login"] = [_duplicate_message(email)]
-    problems = password_problems(password)
-    if problems:
-        errors["password"] = problems
-    if role not in ROLES:
-        errors["role"] = [_("Unknown role.")]
-    _check_profile(profile, errors)
+    errors = registration_errors(login, password, profile, role, require_details)
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors)
+    email, phone, _error = _login_fields(login)
     user = User(email=email, phone=phone, password_hash=hash_password(password), role=role)
     user.locale = locale
     _apply_profile(user, profile)
@@ -169,6 +179,34 @@ def register_user(
         throttle.record_signup(ip)
     audit.record("user.registered", user.id, user.login_name, f"role={role}")
     return user
+
+
+def registration_errors(
+    login: str,
+    password: str,
+    profile: Profile,
+    role: str = "learner",
+    require_details: bool = True,
+) -> dict[str, list[str]]:
+    """Every problem with a sign-up at once, per field (nothing is changed)."""
+    errors: dict[str, list[str]] = {}
+    if require_details:
+        if not profile.learner_group:
+            errors["learner_group"] = [_("Please choose a learner group.")]
+        if not profile.province_code:
+            errors["province_code"] = [_("Please choose a province or city.")]
+    email, _phone, login_error = _login_fields(login)
+    if login_error:
+        errors["login"] = [login_error]
+    elif find_by_login(login) is not None:
+        errors["login"] = [_duplicate_message(email)]
+    problems = password_problems(password)
+    if problems:
+        errors["password"] = problems
+    if role not in ROLES:
+        errors["role"] = [_("Unknown role.")]
+    _check_profile(profile, errors, require_commune=require_details)
+    return errors
 
 
 def _duplicate_message(email: str | None) -> str:
@@ -221,8 +259,8 @@ def _dummy_hash() -> str:
 
 
 def update_profile(user: User, profile: Profile) -> None:
-    errors: dict[str, list[str]] = {}
-    _check_profile(profile, errors)
+    """Save a person's own profile edits; raises ValidationFailed with per-field messages."""
+    errors = profile_errors(profile)
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors)
     _apply_profile(user, profile)

@@ -24,6 +24,17 @@ def apply_errors(form: FlaskForm, error: ServiceError) -> None:
             form.form_errors.extend(messages)
 
 
+def add_missing_errors(form: FlaskForm, fields: dict[str, list[str]]) -> None:
+    """Add a service's messages to the fields the form's own validators found no fault in.
+
+    The form stops a submission at its first checks; this lets every problem show at once.
+    """
+    for name, messages in fields.items():
+        field = getattr(form, name, None)
+        if field is not None and not field.errors:
+            field.errors = list(messages)
+
+
 def safe_next(default_endpoint: str = "learn.dashboard") -> str:
     """The ?next= target when it is a local path, else the default page.
 

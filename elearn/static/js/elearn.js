@@ -9,27 +9,74 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
 
+    // Header menu: always open on wide screens (the links fit in the row); Escape closes it.
+    document.querySelectorAll("details.menu").forEach(function (menu) {
+      var wide = window.matchMedia("(min-width: 48rem)");
+      function follow() { menu.open = wide.matches; }
+      follow();
+      if (wide.addEventListener) { wide.addEventListener("change", follow); }
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open && !wide.matches) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+      document.addEventListener("click", function (event) {
+        if (menu.open && !wide.matches && !menu.contains(event.target)) { menu.open = false; }
+      });
+    });
+
     // Province -> commune picker: fetch only the chosen province's communes.
+    // Arrow keys fire one change per step and slow links answer out of order: only the
+    // answer to the latest request may fill the list, and it replaces the list.
     document.querySelectorAll("select[data-communes-url]").forEach(function (province) {
       var target = document.getElementById(province.getAttribute("data-commune-target"));
       if (!target) { return; }
-      province.addEventListener("change", function () {
+      var latest = 0;
+      var inFlight = null;
+      function fill(communes) {
         var first = target.options[0];
+        var fresh = document.createDocumentFragment();
+        fresh.appendChild(first);
+        communes.forEach(function (c) {
+          var option = document.createElement("option");
+          option.value = c.code;
+          option.textContent = c.name;
+          fresh.appendChild(option);
+        });
         target.innerHTML = "";
-        target.appendChild(first);
+        target.appendChild(fresh);
+      }
+      province.addEventListener("change", function () {
+        var request = ++latest;
+        if (inFlight) { inFlight.abort(); }
+        inFlight = window.AbortController ? new AbortController() : null;
+        fill([]);
         if (!province.value) { return; }
         var url = province.getAttribute("data-communes-url").replace("__CODE__", encodeURIComponent(province.value));
-        fetch(url, { credentials: "same-origin" })
+        fetch(url, { credentials: "same-origin", signal: inFlight ? inFlight.signal : undefined })
           .then(function (r) { return r.ok ? r.json() : { communes: [] }; })
           .then(function (data) {
-            data.communes.forEach(function (c) {
-              var option = document.createElement("option");
-              option.value = c.code;
-              option.textContent = c.name;
-              target.appendChild(option);
-            });
-          });
+            if (request === latest) { fill(data.communes); }
+          })
+          .catch(function () { /* superseded (aborted) or offline: nothing to fill */ });
       });
+    });
+
+    // Show-password toggle: a button after the field, made here so it is absent without JS.
+    document.querySelectorAll("input[data-show-password]").forEach(function (input) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small show-password";
+      button.textContent = input.getAttribute("data-show-password");
+      button.setAttribute("aria-controls", input.id);
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () {
+        var shown = input.type === "password";
+        input.type = shown ? "text" : "password";
+        button.setAttribute("aria-pressed", shown ? "true" : "false");
+      });
+      input.insertAdjacentElement("afterend", button);
     });
 
     // Quiz: save answers as the learner goes; the server keeps the version in step.
@@ -170,6 +217,18 @@
         if (left > 0) { setTimeout(tick, 1000); }
       }
       if (!isNaN(end)) { tick(); }
+    });
+
+    // Lesson tables wider than the screen: say so above them (the edge shadow alone is subtle).
+    document.querySelectorAll(".lesson-body[data-msg-table-scroll]").forEach(function (body) {
+      var text = body.getAttribute("data-msg-table-scroll");
+      body.querySelectorAll("table").forEach(function (table) {
+        if (table.scrollWidth <= table.clientWidth + 1) { return; }
+        var hint = document.createElement("p");
+        hint.className = "table-hint";
+        hint.textContent = "\u2194 " + text;
+        table.parentNode.insertBefore(hint, table);
+      });
     });
 
     // Videos: nothing is requested from the video site until the learner presses play.
