@@ -6,10 +6,12 @@ from datetime import datetime
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.auth.identity import display_phone
 from elearn.auth.permissions import is_admin
+from elearn.content.render import scrollable_tables
 from elearn.modules import tool_context
 from elearn.web.forms import EmptyForm
 from elearn.web.i18n import current_locale, render_gettext
@@ -62,6 +64,10 @@ def register(app: Flask) -> None:
             "tool_context": tool_context,
             "is_admin": is_admin,
         }
+
+    @app.template_filter("scrollable_tables")
+    def _scrollable_tables(html: str) -> str:
+        return scrollable_tables(html, lambda n: _("Table %(n)d (scrolls sideways)", n=n))
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:

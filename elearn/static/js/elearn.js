@@ -4,10 +4,20 @@
   document.documentElement.classList.add("js");
 
   document.addEventListener("DOMContentLoaded", function () {
-    // Language switch: submit as soon as a language is picked.
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
+    // After a failed submit: focus the error summary, and let its links focus their field
+    // (following "#id" alone scrolls but leaves focus behind).
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        var field = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) { return; }
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      });
+    }
 
     // Province -> commune picker: fetch only the chosen province's communes.
     document.querySelectorAll("select[data-communes-url]").forEach(function (province) {
