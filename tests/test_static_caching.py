@@ -85,6 +85,15 @@ def test_static_urls_carry_a_content_hash_and_are_immutable(client):
     assert re.search(r'<link rel="icon" href="/static/favicon\.ico\?v=\w{12}"', page)
 
 
+def test_static_files_do_not_vary_with_the_session_cookie(learner_client):
+    # Vary: Cookie would make the browser fetch the CSS again whenever the cookie changes.
+    for url in ("/static/css/elearn.css", "/favicon.ico"):
+        response = learner_client.get(url, headers=GZIP)
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+        assert "Set-Cookie" not in response.headers, url
+        response.close()
+
+
 @pytest.mark.parametrize("query", ["", "?v=0123456789ab"])
 def test_unversioned_or_stale_static_urls_get_a_short_cache(client, query):
     response = client.get(f"/static/css/elearn.css{query}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, send_from_directory, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 
 #: A URL whose bytes can never change.
@@ -75,6 +76,19 @@ def _is_static(endpoint: str | None) -> bool:
     return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
+class StaticFilesSkipSession(SecureCookieSessionInterface):
+    """Flask's cookie session, left untouched by static files and the favicon.
+
+    Flask-Login looks at the session after every request, which would add `Vary: Cookie`
+    to a static file: the browser would then ask for the CSS again whenever the session
+    cookie was re-signed, for bytes that never depend on it."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if _is_static(request.endpoint) or request.endpoint == "favicon":
+            return
+        super().save_session(app, session, response)
+
+
 def _static_cache_control(response: Response, prints: StaticFingerprints) -> None:
     filename = (request.view_args or {}).get("filename", "")
     wanted = prints.version(request.endpoint or "", filename)
@@ -107,6 +121,8 @@ def _revalidate(response: Response) -> Response:
 def register(app: Flask) -> None:
     prints = StaticFingerprints.scan(static_folders(app))
     app.extensions["static_fingerprints"] = prints
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = StaticFilesSkipSession()
 
     @app.url_defaults
     def fingerprint_static_urls(endpoint: str, values: dict[str, Any]) -> None:
