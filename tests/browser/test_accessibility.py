@@ -37,6 +37,7 @@ pytestmark = pytest.mark.skipif(
 #: GET endpoints that answer with something other than an HTML page.
 NOT_HTML = {
     "static",
+    "favicon",
     "main.healthz",
     "regions.communes",
     "content.asset",
