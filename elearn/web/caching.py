@@ -19,8 +19,8 @@ from flask_login import current_user
 
 #: A URL whose bytes can never change.
 IMMUTABLE = "public, max-age=31536000, immutable"
-#: A static URL without (or with an outdated) fingerprint: only a links from outside the
-#: app's own pages (or an old cached page) ask for one, so a short cache is enough.
+#: A static URL without (or with an outdated) fingerprint: only links from outside the
+#: app's own pages (or a page rendered before a deploy) ask for one: a short cache.
 SHORT = "public, max-age=300"
 #: /favicon.ico is asked for by browsers themselves, without a fingerprint.
 FAVICON = "public, max-age=2592000"

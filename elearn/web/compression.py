@@ -3,6 +3,11 @@
 Done in the app so it works behind gunicorn alone; a proxy in front (nginx `gzip on`)
 may do it instead: a response that already has a Content-Encoding is left alone, and
 ELEARN_COMPRESS=0 turns this off. Images, PDFs and zips are compressed already.
+
+BREACH (guessing a secret in a compressed page from its size, with attacker-chosen text
+reflected beside it) needs the victim's cookie on many cross-site requests: the session
+cookie is SameSite=Lax, so image or script requests from another site come without it, and
+the page they get holds a fresh visitor's CSRF token, not the victim's.
 """
 
 from __future__ import annotations
