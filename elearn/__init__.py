@@ -185,11 +185,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from elearn.web import boundary, headers
+    from elearn.web import boundary, caching, compression, headers
 
-    # after_request hooks run in reverse order: the boundary (which may replace the
-    # response when a commit fails) runs before the headers are added.
+    # after_request hooks run in reverse order of registration: the boundary (which may
+    # replace the response when a commit fails), then cache headers and ETags (a 304 still
+    # gets the security headers), then the security headers, and gzip last of all.
+    compression.register(app)
     headers.register(app)
+    caching.register(app)
     boundary.register(app)
 
 

@@ -123,6 +123,8 @@ class Config:
     HSTS = False
     DEMO_ALLOWED = True
     SEND_FILE_MAX_AGE_DEFAULT = 7 * 24 * 3600
+    #: gzip text responses in the app; set ELEARN_COMPRESS=0 when a proxy in front does it.
+    COMPRESS = os.environ.get("ELEARN_COMPRESS", "1") == "1"
 
 
 class DevelopmentConfig(Config):

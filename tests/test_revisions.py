@@ -88,7 +88,7 @@ def read_all_lessons(api):
 
 def review_content(page: str) -> str:
     """The review itself: the page's <main>, without the per-request CSRF tokens."""
-    main = page[page.index("<main>") : page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     return re.sub(r'name="csrf_token" value="[^"]+"', "", main)
 
 

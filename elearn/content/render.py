@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
@@ -120,6 +121,30 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_TABLE_OPEN = re.compile(r"<table\b")
+
+
+def scrollable_tables(html: str, label: Callable[[int], str]) -> str:
+    """Wrap each table in a focusable region named `label(n)`: a table wider than a phone
+    scrolls sideways, and the keyboard can only scroll what it can focus (WCAG 2.1.1).
+
+    Done on display (not stored): the label is in the reader's language. Sanitised HTML
+    never carries a class, so an existing wrapper means this already ran."""
+    if "<table" not in html or 'class="table-scroll"' in html:
+        return html
+    count = 0
+
+    def wrap(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        name = escape(label(count), quote=True)
+        return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">' + (
+            match.group(0)
+        )
+
+    return _TABLE_OPEN.sub(wrap, html).replace("</table>", "</table></div>")
 
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")

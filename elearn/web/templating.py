@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, has_request_context, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from elearn.auth.identity import display_phone
 from elearn.auth.permissions import is_admin
+from elearn.content.render import scrollable_tables
 from elearn.core import formats
 from elearn.core.time import configured_zone
 from elearn.modules import tool_context
@@ -97,6 +99,10 @@ def register(app: Flask) -> None:
             "tool_context": tool_context,
             "is_admin": is_admin,
         }
+
+    @app.template_filter("scrollable_tables")
+    def _scrollable_tables(html: str) -> str:
+        return scrollable_tables(html, lambda n: _("Table %(n)d (scrolls sideways)", n=n))
 
     # Dates and numbers through elearn.core.formats, in the request's language and the
     # configured zone, so pages, the certificate PDF and exports agree.

@@ -107,21 +107,24 @@ def test_wide_lesson_table_scrolls_visibly(live_server, open_page, make_user):
     page.get_by_role("button", name="Đăng ký học khóa này").click()
     page.wait_for_url("**/lessons/**")
     page.goto(f"{live_server}/courses/{slug}/lessons/thiet-ke-bao-bi")
-    # The packaging table has four columns: too wide for 320 px, so it scrolls on its own...
+    # The packaging table has four columns: too wide for 320 px, so its region (the focusable
+    # .table-scroll box around it) scrolls on its own...
     table = page.locator(".lesson-body table").nth(1)
     assert table.evaluate("t => t.rows[0].cells.length") == 4
-    assert table.evaluate("t => t.scrollWidth > t.clientWidth")
+    box = page.locator(".lesson-body .table-scroll").nth(1)
+    assert box.evaluate("b => b.contains(document.querySelectorAll('.lesson-body table')[1])")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     # ...and says so: a hint above it and an edge shadow (a background that stays put).
     hint = page.locator(".lesson-body .table-hint").first
     assert "Vuốt bảng sang ngang" in hint.inner_text()
-    assert table.evaluate("t => t.previousElementSibling.className") == "table-hint"
-    assert "local" in table.evaluate("t => getComputedStyle(t).backgroundAttachment")
+    assert box.evaluate("b => b.previousElementSibling.className") == "table-hint"
+    assert "local" in box.evaluate("b => getComputedStyle(b).backgroundAttachment")
     hint.evaluate("h => h.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(ARTIFACTS / "lesson-table-320x568.png"))
     # Scrolled to its end, the last column is entirely visible.
-    table.evaluate("t => { t.scrollLeft = t.scrollWidth; }")
-    edge = table.bounding_box()
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    edge = box.bounding_box()
     last = table.locator("th").last.bounding_box()
     assert last["x"] + last["width"] <= edge["x"] + edge["width"] + 1
     page.screenshot(path=str(ARTIFACTS / "lesson-table-scrolled-320x568.png"))

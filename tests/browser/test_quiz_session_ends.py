@@ -62,6 +62,8 @@ def test_session_ends_mid_quiz_and_nothing_typed_is_lost(app, live_server, page,
     # Logged out in another tab: the session ends server-side.
     other = page.context.new_page()
     other.goto(f"{live_server}/dashboard")
+    if other.locator("details.menu > summary").is_visible():  # a phone: open the menu first
+        other.click("details.menu > summary")
     other.click("text=Đăng xuất")
     other.wait_for_load_state()
     other.close()

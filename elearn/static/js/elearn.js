@@ -4,10 +4,20 @@
   document.documentElement.classList.add("js");
 
   document.addEventListener("DOMContentLoaded", function () {
-    // Language switch: submit as soon as a language is picked.
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
+    // After a failed submit: focus the error summary, and let its links focus their field
+    // (following "#id" alone scrolls but leaves focus behind).
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        var field = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) { return; }
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      });
+    }
 
     // Header menu: always open on wide screens (the links fit in the row); Escape closes it.
     document.querySelectorAll("details.menu").forEach(function (menu) {
@@ -223,11 +233,13 @@
     document.querySelectorAll(".lesson-body[data-msg-table-scroll]").forEach(function (body) {
       var text = body.getAttribute("data-msg-table-scroll");
       body.querySelectorAll("table").forEach(function (table) {
-        if (table.scrollWidth <= table.clientWidth + 1) { return; }
+        // The scrolling box: the table's focusable .table-scroll region, else the table.
+        var box = table.parentNode.classList.contains("table-scroll") ? table.parentNode : table;
+        if (box.scrollWidth <= box.clientWidth + 1) { return; }
         var hint = document.createElement("p");
         hint.className = "table-hint";
         hint.textContent = "\u2194 " + text;
-        table.parentNode.insertBefore(hint, table);
+        box.parentNode.insertBefore(hint, box);
       });
     });
 
