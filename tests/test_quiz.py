@@ -780,3 +780,73 @@ def test_after_a_section_the_learner_is_led_to_its_quiz(app, api, learner_client
     assert "Làm bài kiểm tra: Kiểm tra cuối khóa" in dashboard
     page = client.get(f"/courses/{SLUG}").get_data(as_text=True)
     assert "Làm bài kiểm tra: Kiểm tra cuối khóa" in page
+
+
+def test_a_save_locks_the_attempt_before_writing_answers(app, api, quiz_course, monkeypatch):
+    """Saves take the attempt's row lock first, as submits do: a save that wrote answers and
+    then waited for the attempt row deadlocked with a submit holding it (PostgreSQL)."""
+    from sqlalchemy import event
+
+    enrol_and_read(api, app)
+    attempt_id = api.post(f"/quizzes/{quiz_course['kiem-tra-nhanh']}/attempts").json["attempt_id"]
+    answers = right_answers(app, attempt_id)
+    calls: list[str] = []
+    lock, upsert = services.lock_attempt, services._upsert_answer
+    monkeypatch.setattr(services, "lock_attempt", lambda *a: calls.append("lock") or lock(*a))
+    monkeypatch.setattr(services, "_upsert_answer", lambda *a: calls.append("write") or upsert(*a))
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        statements: list[str] = []
+        listener = lambda *a: statements.append(" ".join(a[2].split()).lower())  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            committed(services.save_answers, attempt, answers)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        dialect = db.engine.dialect.name
+    assert calls[0] == "lock" and "write" in calls, calls
+    if dialect == "postgresql":
+        locked = [i for i, s in enumerate(statements) if "for update" in s]
+        written = [i for i, s in enumerate(statements) if "attempt_answers" in s]
+        assert locked and written and locked[0] < written[0], statements
+
+
+def _race_saves_and_submits(clients, attempt_id: int, answers: dict) -> list[int]:
+    """Every fourth client submits, the others save, all at once; the status codes."""
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def hit(index: int, c) -> None:
+        barrier.wait()
+        action = "submit" if index % 4 == 0 else "save"
+        response = c.post(f"/attempts/{attempt_id}/{action}", data=form_data(answers))
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=hit, args=(i, c)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
+
+
+def test_saves_and_submits_racing_on_one_attempt_never_fail(
+    app, make_user, auth_client, quiz_course
+):
+    """Autosaves from several tabs while the learner submits: each save is saved or refused
+    (409), the submit grades once, nothing deadlocks into a 500."""
+    user = make_user()
+    client = auth_client(user)
+    client.post(f"/courses/{SLUG}/enroll")
+    for _trial in range(2):  # the quiz allows two attempts
+        with app.app_context():
+            course, quiz = services.published_quiz(quiz_course["kiem-tra-nhanh"])
+            attempt, _ = committed(services.start_attempt, user.id, course, quiz)
+            attempt_id = attempt.id
+        answers = right_answers(app, attempt_id)
+        clients = [auth_client(user) for _ in range(12)]
+        statuses = _race_saves_and_submits(clients, attempt_id, answers)
+        assert all(s in (200, 303, 409) for s in statuses), statuses
+        with app.app_context():
+            done = db.session.get(QuizAttempt, attempt_id)
+            assert done.state == "submitted" and done.score == 100

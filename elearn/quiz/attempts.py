@@ -472,12 +472,27 @@ def _bump_version(attempt: QuizAttempt) -> None:
         raise Conflict(_("This attempt has already been submitted; its answers cannot change."))
 
 
+def lock_attempt(attempt_id: int) -> QuizAttempt | None:
+    """The attempt, reloaded under a row lock: saves and submits of one attempt queue here."""
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def save_answers(attempt: QuizAttempt, answers: dict[Any, Any], version: int | None = None) -> int:
     """Save progress (all-or-nothing); refused once submitted, past the deadline or stale.
 
     Returns the attempt's new version number.
     """
     now = utcnow()
+    # Lock the attempt row before writing any answer, in the same order as submit_attempt:
+    # a save that wrote answers first and then bumped the version could deadlock with a
+    # submit holding the row and waiting for those answers (PostgreSQL). Reloaded, so the
+    # checks below see the state a concurrent submit left.
+    lock_attempt(attempt.id)
     _check_open(attempt, now)
     _check_version(attempt, version)
     _apply_answers(attempt, answers, now)
@@ -557,12 +572,7 @@ def submit_attempt(
     now = utcnow()
     # The row lock makes concurrent submissions of one attempt queue here (PostgreSQL);
     # SQLite serialises writing transactions already (BEGIN IMMEDIATE).
-    attempt = db.session.scalar(
-        select(QuizAttempt)
-        .where(QuizAttempt.id == attempt_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    attempt = lock_attempt(attempt_id)
     if attempt is None or attempt.user_id != user_id:
         if attempt is not None:
             _audit_denied(attempt, user_id)
