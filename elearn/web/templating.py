@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -72,6 +72,10 @@ def memoised_csrf_token(app: Flask):
             raw = session.get(field)
             if raw and len(memo) < CSRF_MEMO_SIZE:
                 memo[raw] = signed
+        else:
+            # Where Flask-WTF keeps this request's token: forms and generate_csrf() in the
+            # same request then give the one on the page (the ETag leaves it out).
+            setattr(g, field, signed)
         return signed
 
     return csrf_token
