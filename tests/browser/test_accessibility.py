@@ -9,19 +9,16 @@ route is walked automatically (or must be listed in NOT_HTML).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from elearn.auth.models import User
 from elearn.extensions import db
-from tests.conftest import PASSWORD, committed, login_client
+from tests.browser.conftest import log_in, requires_chromium
+from tests.conftest import committed, login_client
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "artifacts"
@@ -29,10 +26,7 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 #: axe impacts that fail the test.
 FAILING = ("serious", "critical")
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no chromium on this machine: install Debian's package (apt-get install -y chromium)",
-)
+pytestmark = requires_chromium
 
 #: GET endpoints that answer with something other than an HTML page.
 NOT_HTML = {
@@ -49,32 +43,6 @@ TABLE_LESSON = "ve-sinh-co-so-san-xuat-nho"
 QUIZ = "kiem-tra-phan-1"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless=new", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(app, courses):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
 def _new_page(browser, viewport="phone"):
     # The CSP allows no inline script: the injected axe would be refused without the bypass.
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN", bypass_csp=True)
@@ -82,12 +50,7 @@ def _new_page(browser, viewport="phone"):
     return context, context.new_page()
 
 
-def _log_in(page, base: str, login: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+_log_in = log_in
 
 
 @pytest.fixture

@@ -2,57 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
-import pytest
-
 from elearn.content import structure
+from tests.browser.conftest import ARTIFACTS, answer_question, log_in, requires_chromium
+from tests.test_quiz import right_answers
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no chromium on this machine: install Debian's package (apt-get install -y chromium)",
-)
-
-
-@pytest.fixture
-def live_server(app, courses):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--headless=new",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        context.set_default_timeout(15000)
-        yield context.new_page()
-        context.close()
-        browser.close()
+pytestmark = requires_chromium
+PASSWORD = "trồng chè shan tuyết ở Mộc Châu"
 
 
 def test_new_learner_registers_by_phone_and_completes_two_lessons(app, live_server, page):
@@ -60,7 +15,7 @@ def test_new_learner_registers_by_phone_and_completes_two_lessons(app, live_serv
     page.goto(f"{live_server}/register")
     page.fill("#full_name", "Hà Thị Lan")
     page.fill("#login", "0987 654 321")
-    page.fill("#password", "trồng chè shan tuyết ở Mộc Châu")
+    page.fill("#password", PASSWORD)
     page.select_option("#learner_group", "household")
     page.select_option("#province_code", "14")
     # The commune list arrives by fetch for this province only.
@@ -86,33 +41,13 @@ def test_new_learner_registers_by_phone_and_completes_two_lessons(app, live_serv
 
 def _answer_in_browser(page, app, attempt_id: int) -> None:
     """Fill the attempt page with the right answers (looked up on the server side)."""
-    from tests.test_quiz import right_answers
-
     for qid, value in right_answers(app, attempt_id).items():
-        box = page.locator(f"#question-{qid}")
-        if isinstance(value, bool):
-            box.locator(f"input[value={'true' if value else 'false'}]").check()
-        elif isinstance(value, list):
-            for token in value:
-                box.locator(f"input[value='{token}']").check()
-        elif isinstance(value, dict):
-            for left, right in value.items():
-                box.locator(f"select[name='q-{qid}-{left}']").select_option(right)
-        elif isinstance(value, str) and box.locator(f"input[type=radio][value='{value}']").count():
-            box.locator(f"input[type=radio][value='{value}']").check()
-        else:
-            box.locator(f"input[name='q-{qid}']").fill(str(value))
+        answer_question(page, qid, value)
 
 
 def test_learner_passes_the_course_and_verifies_the_certificate(app, live_server, page, make_user):
-    make_user(
-        email="lan@example.vn", password="trồng chè shan tuyết ở Mộc Châu", full_name="Hà Thị Lan"
-    )
-    page.goto(f"{live_server}/login")
-    page.fill("#login", "lan@example.vn")
-    page.fill("#password", "trồng chè shan tuyết ở Mộc Châu")
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server}/dashboard")
+    make_user(email="lan@example.vn", password=PASSWORD, full_name="Hà Thị Lan")
+    log_in(page, live_server, "lan@example.vn", PASSWORD)
     course_url = f"{live_server}/courses/thuong-mai-dien-tu"
     page.goto(course_url)
     page.click("text=Đăng ký học khóa này")

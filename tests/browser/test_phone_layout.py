@@ -11,22 +11,17 @@ from sqlalchemy import select
 
 from elearn.content.models import Quiz
 from elearn.extensions import db
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, log_in, requires_chromium
 from tests.conftest import PASSWORD, committed
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+pytestmark = requires_chromium
 
 QUIZ_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "quiz_courses"
 #: At most 15% of the screen height; 568 px screens get the same one-row header.
 HEADER_LIMIT = {740: 111, 568: 85}
 
 
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#login", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard")
+_log_in = log_in
 
 
 def _header_height(page) -> float:

@@ -8,30 +8,12 @@ from sqlalchemy import select
 from elearn.extensions import db
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
-from tests.browser import test_learner_journey as journey
+from tests.browser.conftest import ARTIFACTS, answer_question, requires_chromium
 from tests.test_quiz import right_answers
 
-ARTIFACTS = journey.ARTIFACTS
 PASSWORD = "trồng chè shan tuyết ở Mộc Châu"
-pytestmark = journey.pytestmark
-live_server = journey.live_server
-page = journey.page
-
-
-def _answer(page, qid: str, value) -> None:
-    box = page.locator(f"#question-{qid}")
-    if isinstance(value, bool):
-        box.locator(f"input[value={'true' if value else 'false'}]").check()
-    elif isinstance(value, list):
-        for token in value:
-            box.locator(f"input[value='{token}']").check()
-    elif isinstance(value, dict):
-        for left, right in value.items():
-            box.locator(f"select[name='q-{qid}-{left}']").select_option(right)
-    elif isinstance(value, str) and box.locator(f"input[type=radio][value='{value}']").count():
-        box.locator(f"input[type=radio][value='{value}']").check()
-    else:
-        box.locator(f"input[name='q-{qid}']").fill(str(value))
+pytestmark = requires_chromium
+_answer = answer_question
 
 
 def _log_in(page, email: str) -> None:

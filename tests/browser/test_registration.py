@@ -7,15 +7,14 @@ race is reproduced every time instead of by luck.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from elearn.auth.models import User
 from elearn.extensions import db
 from elearn.regions.services import communes_query, provinces_query
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, requires_chromium
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+pytestmark = requires_chromium
 
 
 def _provinces(app) -> list[str]:
