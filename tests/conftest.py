@@ -302,3 +302,16 @@ def _counting(app: Flask) -> Iterator[list[str]]:
 def count_queries(app: Flask):
     """with count_queries() as statements: ... ; len(statements) is the query count."""
     return lambda: _counting(app)
+
+
+@pytest.fixture
+def quiz_course(app: Flask) -> dict[str, int]:
+    """The small test course (tests/fixtures/quiz_courses) synced: quiz key -> quiz id."""
+    from sqlalchemy import select
+
+    from elearn.content.models import Quiz
+    from elearn.content.sync import sync_from_dir
+
+    with app.app_context():
+        committed(sync_from_dir, ROOT / "tests" / "fixtures" / "quiz_courses")
+        return {q.key: q.id for q in db.session.scalars(select(Quiz))}

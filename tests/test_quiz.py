@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from elearn.certificates.models import Certificate
-from elearn.content.models import Quiz, RevisionQuiz
+from elearn.content.models import RevisionQuiz
 from elearn.content.structure import clear_caches
 from elearn.core.time import utcnow
 from elearn.extensions import db
@@ -21,15 +21,6 @@ from tests.conftest import PASSWORD, committed, draw_everything
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
 SLUG = "khoa-kiem-tra"
-
-
-@pytest.fixture
-def quiz_course(app):
-    from elearn.content.sync import sync_from_dir
-
-    with app.app_context():
-        committed(sync_from_dir, FIXTURES)
-        return {q.key: q.id for q in db.session.scalars(select(Quiz))}
 
 
 def right_answers(app, attempt_id: int) -> dict[str, object]:

@@ -9,25 +9,19 @@ import re
 import pytest
 from sqlalchemy import select
 
-from elearn.content.models import Quiz
 from elearn.extensions import db
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
 from tests.conftest import PASSWORD, committed
-from tests.test_quiz import FIXTURES, SLUG, form_data, right_answers
+from tests.test_quiz import (
+    FIXTURES,
+    SLUG,
+    form_data,
+    right_answers,
+)
 from tests.test_regions_i18n_migrations import scratch_database_url  # noqa: F401 (fixture)
 
 QUALITY = "quan-ly-san-xuat-chat-luong"
-
-
-@pytest.fixture
-def quiz_course(app):
-    """The small test course (tests/fixtures/quiz_courses): quiz key -> id."""
-    from elearn.content.sync import sync_from_dir
-
-    with app.app_context():
-        committed(sync_from_dir, FIXTURES)
-        return {q.key: q.id for q in db.session.scalars(select(Quiz))}
 
 
 def _start(client, slug: str, key: str, **data) -> int:
