@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from elearn.extensions import db
 from elearn.quiz.models import AttemptAnswer
 from tests.conftest import PASSWORD, draw_everything
-from tests.test_quiz import SLUG, api, enrol_and_read, form_data, quiz_course, right_answers
+from tests.test_quiz import SLUG, api, enrol_and_read, form_data, right_answers
 
-__all__ = ["api", "quiz_course"]  # fixtures used below
+__all__ = ["api"]  # a fixture used below
 
 
 def _started_with_matching(app, api, quiz_course):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_quiz import api, enrol_and_read, pass_every_quiz, quiz_course  # noqa: F401
+from tests.test_quiz import api, enrol_and_read, pass_every_quiz  # noqa: F401
 
 STATIC = Path(__file__).resolve().parent.parent / "elearn" / "static"
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
