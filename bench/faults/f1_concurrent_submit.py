@@ -11,6 +11,7 @@ finished attempt, 1 grade, 1 completion, 1 certificate; every response 2xx/3xx o
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from drill import (
     FINAL,
@@ -31,6 +32,10 @@ CONCURRENT = 20
 OTHER_QUIZZES = ("kiem-tra-phan-1", "kiem-tra-phan-2", "kiem-tra-phan-3")
 
 
+def _press_submit(tabs: list[Browser], attempt_id: int, hidden, answers, i: int) -> None:
+    tabs[i].submit(attempt_id, hidden, answers)
+
+
 def run(kind: str) -> Result:
     result = Result("F1", kind)
     with instance(kind, "f1") as inst:
@@ -49,7 +54,7 @@ def run(kind: str) -> Result:
                 answers = right_answers(attempt_id)
             # 20 tabs of one browser: the same cookie, the same form, pressed together.
             tabs = [Browser(inst.port, browser.cookies) for _ in range(CONCURRENT)]
-            run_threads(CONCURRENT, lambda i: tabs[i].submit(attempt_id, hidden, answers))
+            run_threads(CONCURRENT, partial(_press_submit, tabs, attempt_id, hidden, answers))
             browsers += [browser, *tabs]
         result.notes.append(
             f"set-up {inst.setup_seconds:.0f} s, learners {prepared - begun:.0f} s, "
