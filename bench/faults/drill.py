@@ -182,11 +182,15 @@ class Instance:
             return db.session.execute(text(sql), params).rowcount
 
     def start(self, app_spec: str = "wsgi:app", workers: int = WORKERS) -> Gunicorn:
-        """gunicorn with `workers` sync workers on 127.0.0.1; its log goes to a file."""
+        """gunicorn with `workers` sync workers on 127.0.0.1; its log goes to a file.
+
+        `app_spec` may name a module of bench/faults (faulty_wsgi:app).
+        """
         log = self.server_log.open("ab")
         process = subprocess.Popen(
             [PY, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "60", app_spec],
+             "--log-level", "warning", "--timeout", "60",
+             "--pythonpath", str(Path(__file__).resolve().parent), app_spec],
             cwd=ROOT,
             env=self.env,
             stdout=log,
