@@ -423,9 +423,11 @@ def prepare_learners(
     *,
     skip_last_lesson: bool = False,
     pass_quizzes: tuple[str, ...] = (),
+    lessons_done: int | None = None,
 ) -> list[Learner]:
-    """Learners enrolled in the course, with its lessons done (all, or all but the last)
-    and the named quizzes passed with the right answers, through the services."""
+    """Learners enrolled in the course, with its lessons done (all, all but the last, or
+    the first `lessons_done`) and the named quizzes passed with the right answers, through
+    the services."""
     from sqlalchemy import select
 
     from elearn.auth.models import User
@@ -446,6 +448,8 @@ def prepare_learners(
         course = structure.published(SLUG)
         assert course is not None
         lessons = course.lessons[:-1] if skip_last_lesson else course.lessons
+        if lessons_done is not None:
+            lessons = course.lessons[:lessons_done]
         for user in users:
             with unit_of_work():
                 user = db.session.get(User, user.id)
@@ -556,6 +560,8 @@ class Browser:
         self.cookies: dict[str, str] = dict(cookies or {})
         self.conn: http.client.HTTPConnection | None = None
         self.statuses: Counter = Counter()
+        #: (monotonic time, status, method, path, traceback in the body) per request.
+        self.log: list[tuple[float, int, str, str, bool]] = []
 
     def _connection(self) -> http.client.HTTPConnection:
         if self.conn is None:
@@ -583,6 +589,7 @@ class Browser:
         except (OSError, http.client.HTTPException):
             self.close()
             self.statuses[0] += 1
+            self.log.append((time.monotonic(), 0, method, path, False))
             return 0, b"", {}
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -590,6 +597,9 @@ class Browser:
         if response.headers.get("Connection", "").lower() == "close":
             self.close()
         self.statuses[response.status] += 1
+        self.log.append(
+            (time.monotonic(), response.status, method, path, b"Traceback (most" in data)
+        )
         return response.status, data, dict(response.headers)
 
     def close(self) -> None:
