@@ -45,6 +45,9 @@ from common import (  # noqa: E402
     setup_instance,
 )
 
+#: Seconds spent in each phase of the current drill (printed with its result).
+PHASES: dict[str, float] = {}
+
 PG_BASE = os.environ.get("FAULTS_PG", "postgresql://postgres@127.0.0.1:5432")
 WORKERS = 3
 SLUG = "thuong-mai-dien-tu"
@@ -262,12 +265,38 @@ def database(kind: str, base: str, name: str, template: str | None) -> Iterator[
 
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        for attempt in range(10):
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                # Another drill is copying the template at this moment.
+                if attempt == 9:
+                    raise
+                time.sleep(1)
     try:
         yield f"{base}/{name}"
     finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # run_all drops its copies at the end: a DROP DATABASE waits for a checkpoint,
+        # which on a busy shared server can take longer than the drill.
+        if not os.environ.get("FAULTS_DROP_LATER"):
+            drop_database(name, base)
+
+
+def drop_database(name: str, pg_base: str = PG_BASE) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{pg_base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fault_databases(pg_base: str = PG_BASE) -> set[str]:
+    """The `faults_*` databases on the server (only the drills use that prefix)."""
+    import psycopg
+
+    with psycopg.connect(f"{pg_base}/postgres", autocommit=True) as conn:
+        rows = conn.execute(r"SELECT datname FROM pg_database WHERE datname LIKE 'faults\_%'")
+        return {row[0] for row in rows}
 
 
 def seed_template(kind: str, tmp: Path, pg_base: str = PG_BASE) -> str | None:
@@ -287,13 +316,6 @@ def seed_template(kind: str, tmp: Path, pg_base: str = PG_BASE) -> str | None:
         os.environ.clear()
         os.environ.update(saved)
     return name
-
-
-def drop_template(name: str, pg_base: str = PG_BASE) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg_base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -321,16 +343,21 @@ def instance(
             else:
                 setup_instance(env)
             inst = Instance(kind, env, tmp)
-            inst.setup_seconds = time.monotonic() - started
+            inst.setup_seconds = PHASES["instance"] = time.monotonic() - started
             try:
                 yield inst
             finally:
+                began = time.monotonic()
+                PHASES["drill"] = began - started - PHASES["instance"]
                 inst.stop()
                 # Close the drill's own connections so the database can be dropped.
                 from elearn.extensions import db
 
                 with inst.app.app_context():
                     db.engine.dispose()
+                PHASES["stop"] = time.monotonic() - began
+        if "stop" in PHASES:
+            PHASES["drop"] = time.monotonic() - began - PHASES["stop"]
 
 
 # --- learners -----------------------------------------------------------------------
@@ -748,6 +775,9 @@ def main(name: str, run: Callable[[str], Result], kinds: tuple[str, ...]) -> Non
             traceback.print_exc()
             result = Result(name, kind, error=f"{type(exc).__name__}: {exc}")
         result.seconds = time.monotonic() - started
+        if PHASES:
+            result.notes.append("seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in PHASES.items()))
+            PHASES.clear()
         print(result.to_json() if opts.json else result.report(), flush=True)
         failed = failed or not result.passed
     sys.exit(1 if failed else 0)
