@@ -44,6 +44,7 @@ from common import (  # noqa: E402
     pg_database,
     setup_instance,
 )
+from common import worker_cpu_seconds as worker_cpu_seconds  # noqa: E402 (for the drills)
 
 #: Seconds spent in each phase of the current drill (printed with its result).
 PHASES: dict[str, float] = {}

@@ -27,6 +27,7 @@ from drill import (
     quiz_id,
     right_answers,
     run_threads,
+    worker_cpu_seconds,
 )
 
 LEARNERS = 200
@@ -61,9 +62,12 @@ def run(kind: str) -> Result:
         with inst.context():
             for s in sittings:
                 s.answers = right_answers(s.attempt_id)
+        pids = inst.server.worker_pids()
+        cpu = worker_cpu_seconds(pids)
         started = time.monotonic()
         run_threads(LEARNERS, partial(_submit, sittings), timeout=300)
         elapsed = time.monotonic() - started
+        cpu = worker_cpu_seconds(pids) - cpu
         for s in sittings:
             result.statuses.update(s.browser.statuses)
         submit_statuses = sorted({s.status for s in sittings})
@@ -98,7 +102,8 @@ def run(kind: str) -> Result:
         result.check("tracebacks in the server log", log.count("Traceback (most recent"), 0)
         result.notes.append(
             f"{LEARNERS} simultaneous submissions done in {elapsed:.1f} s "
-            f"({LEARNERS / elapsed:.1f}/s)"
+            f"({LEARNERS / elapsed:.1f}/s), gunicorn workers' CPU "
+            f"{1000 * cpu / LEARNERS:.0f} ms per submission"
         )
         result.done = f"{LEARNERS} learners press submit at once (1 thread each, a barrier)"
     return result
