@@ -10,7 +10,6 @@ finished attempt, 1 grade, 1 completion, 1 certificate; every response 2xx/3xx o
 
 from __future__ import annotations
 
-import time
 from functools import partial
 
 from drill import (
@@ -39,11 +38,8 @@ def _press_submit(tabs: list[Browser], attempt_id: int, hidden, answers, i: int)
 def run(kind: str) -> Result:
     result = Result("F1", kind)
     with instance(kind, "f1") as inst:
-        begun = time.monotonic()
         learners = prepare_learners(inst, "f1_", LEARNERS, pass_quizzes=OTHER_QUIZZES)
-        prepared = time.monotonic()
         inst.start()
-        started = time.monotonic()
         browsers: list[Browser] = []
         for learner in learners:
             browser = Browser(inst.port)
@@ -56,12 +52,7 @@ def run(kind: str) -> Result:
             tabs = [Browser(inst.port, browser.cookies) for _ in range(CONCURRENT)]
             run_threads(CONCURRENT, partial(_press_submit, tabs, attempt_id, hidden, answers))
             browsers += [browser, *tabs]
-        result.notes.append(
-            f"set-up {inst.setup_seconds:.0f} s, learners {prepared - begun:.0f} s, "
-            f"drill {time.monotonic() - started:.0f} s"
-        )
         merge_statuses(result, browsers)
-        submits = sum(result.statuses.values())
         result.done = (
             f"{LEARNERS} learners x {CONCURRENT} simultaneous submits of one attempt "
             f"of {FINAL!r} (right answers, completes the course)"
@@ -89,7 +80,6 @@ def run(kind: str) -> Result:
             counts = sorted({row[column] for row in per_learner})
             result.check(f"{name} per learner (SQL)", counts, [1])
         result.check("tracebacks in the server log", tracebacks_in(inst), 0)
-        result.notes.append(f"{submits} requests in all (logins, pages and submits)")
     return result
 
 
