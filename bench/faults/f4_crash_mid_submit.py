@@ -5,9 +5,10 @@
    file exists, the submission raises after writing the answers, the grade, the course
    completion and the certificate, before the commit. Expected: 500 page without a
    traceback, and nothing of it stored.
-2. `kill -9` of a gunicorn worker: learners submit all at once (3 sync workers, so every
-   worker is busy with a submission) and one worker is killed mid-run; gunicorn starts
-   a new one. Repeated for several rounds.
+2. `kill -9` of a gunicorn worker: 12 learners submit all at once; as soon as the first
+   answer comes back, one worker is killed (3 sync workers with 11 submissions still
+   queued: every worker is in the middle of one then); gunicorn starts a new one.
+   Repeated for several rounds; at least one submission must have been cut off.
 After each crash every attempt is checked by SQL to be either wholly stored (submitted,
 graded, completion, certificate, every answer) or not at all (open, only the autosaved
 answers, no grade, no completion, no certificate). Then each learner whose submission got
@@ -42,8 +43,6 @@ from drill import (
 INJECTED = 3
 ROUNDS = 3
 PER_ROUND = 12
-#: Seconds after the submissions start when a worker is killed (all 3 are busy then).
-KILL_AFTER = 0.4
 OTHER_QUIZZES = ("kiem-tra-phan-1", "kiem-tra-phan-2", "kiem-tra-phan-3")
 
 
@@ -111,8 +110,9 @@ def wait_for_workers(inst: Instance, count: int = 3, seconds: float = 60) -> Non
     raise RuntimeError("gunicorn did not replace the killed worker")
 
 
-def _submit(sittings: list[Sitting], i: int) -> None:
+def _submit(sittings: list[Sitting], answered: threading.Event, i: int) -> None:
     sittings[i].submit()
+    answered.set()
 
 
 def run(kind: str) -> Result:
@@ -151,14 +151,17 @@ def run(kind: str) -> Result:
             sittings = [Sitting(inst, lr.email) for lr in learners[first : first + PER_ROUND]]
             victim = inst.server.worker_pids()[round_no % 3]
 
-            def kill(pid: int = victim) -> None:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+            answered = threading.Event()
 
-            timer = threading.Timer(KILL_AFTER, kill)
-            timer.start()
-            run_threads(PER_ROUND, partial(_submit, sittings))
-            timer.join()
+            def kill(pid: int = victim, answered: threading.Event = answered) -> None:
+                if answered.wait(60):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+            killer = threading.Thread(target=kill, daemon=True)
+            killer.start()
+            run_threads(PER_ROUND, partial(_submit, sittings, answered))
+            killer.join(60)
             wait_for_workers(inst)
             lost = [s for s in sittings if s.status != 303]
             cut += sum(1 for s in sittings if s.status == 0)
@@ -203,7 +206,7 @@ def run(kind: str) -> Result:
         result.done = (
             f"{INJECTED} submissions crashed by an injected exception before the commit; "
             f"{ROUNDS} rounds of {PER_ROUND} simultaneous submissions with one worker "
-            f"killed (SIGKILL) {KILL_AFTER}s in; then the same forms posted again"
+            "killed (SIGKILL) when the first answer came back; then the same forms posted again"
         )
     return result
 
