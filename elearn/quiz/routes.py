@@ -241,8 +241,10 @@ def submit(attempt_id: int):
         return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
     answers = _answers_from_form(attempt)
     confirmed = request.form.get("confirm_unanswered") == "1"
+    now = utcnow()
     # Past the deadline (in the grace period) there is no time left to ask.
-    in_time = attempt.deadline is None or utcnow() <= attempt.deadline
+    in_time = attempt.deadline is None or now <= attempt.deadline
+    too_late = attempt.deadline is not None and now > attempt.deadline + services.grace()
     try:
         if not confirmed and in_time:
             services.save_answers(attempt, answers, _version())
@@ -254,6 +256,14 @@ def submit(attempt_id: int):
             services.submit_attempt(attempt_id, current_user.id, answers, _version())
     except ServiceError as exc:
         return _refused(exc, url_for("quiz.attempt", attempt_id=attempt_id))
+    if too_late:
+        flash(
+            _(
+                "Time was up: the answers sent after the deadline were not counted. The "
+                "attempt was graded on the answers saved before it."
+            ),
+            "info",
+        )
     return redirect(url_for("quiz.review", attempt_id=attempt_id)), 303
 
 
