@@ -17,6 +17,7 @@ from elearn.extensions import db
 from elearn.learn.models import Enrollment
 from elearn.quiz import attempts as services
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
+from tests.answers import right_answers_of
 from tests.conftest import PASSWORD, committed, draw_everything
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz_courses"
@@ -26,24 +27,18 @@ SLUG = "khoa-kiem-tra"
 def right_answers(app, attempt_id: int) -> dict[str, object]:
     """The right response to every question of an attempt, in the attempt's option ids."""
     with app.app_context():
-        attempt = db.session.get(QuizAttempt, attempt_id)
-        answers = {}
-        for q in services.attempt_questions(attempt):
-            p = q.parsed
-            if p.qtype == "single":
-                answers[str(q.id)] = q.to_token(next(o.id for o in p.options if o.fraction == 1))
-            elif p.qtype == "multi":
-                answers[str(q.id)] = [q.to_token(o.id) for o in p.options if o.fraction > 0]
-            elif p.qtype == "truefalse":
-                answers[str(q.id)] = p.answer
-            elif p.qtype == "short":
-                answers[str(q.id)] = next(a.text for a in p.answers if a.fraction == 1)
-            elif p.qtype == "numeric":
-                n = p.numeric_answers[0]
-                answers[str(q.id)] = n.value if n.value is not None else n.min
-            elif p.qtype == "matching":
-                answers[str(q.id)] = {pair.left_id: q.to_token(pair.right_id) for pair in p.pairs}
-        return answers
+        return right_answers_of(attempt_id)
+
+
+def past_deadline_and_grace(app, attempt_id: int) -> None:
+    """Move an attempt's deadline back so that its grace period is over too."""
+    with app.app_context():
+        db.session.execute(
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt_id)
+            .values(deadline=utcnow() - timedelta(seconds=app.config["QUIZ_GRACE_SECONDS"] + 5))
+        )
+        db.session.commit()
 
 
 def form_data(answers: dict[str, object], version: int | None = None) -> dict:
@@ -290,13 +285,7 @@ def test_time_limit_is_enforced_on_the_server(app, api, quiz_course):
     answers = right_answers(app, attempt_id)
     first_two = dict(list(answers.items())[:2])
     api.put(f"/attempts/{attempt_id}/answers", json={"answers": first_two})
-    with app.app_context():
-        db.session.execute(
-            update(QuizAttempt)
-            .where(QuizAttempt.id == attempt_id)
-            .values(deadline=utcnow() - timedelta(seconds=app.config["QUIZ_GRACE_SECONDS"] + 5))
-        )
-        db.session.commit()
+    past_deadline_and_grace(app, attempt_id)
     late_save = api.put(f"/attempts/{attempt_id}/answers", json={"answers": answers})
     assert late_save.status_code == 409 and "hết giờ" in late_save.json["error"]["message"]
     # The late answers were not taken: graded on the two saved before the deadline (2 of 5).

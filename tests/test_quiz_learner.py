@@ -17,6 +17,7 @@ from tests.test_quiz import (
     FIXTURES,
     SLUG,
     form_data,
+    past_deadline_and_grace,
     right_answers,
 )
 from tests.test_regions_i18n_migrations import scratch_database_url  # noqa: F401 (fixture)
@@ -351,12 +352,6 @@ def test_migration_turns_the_setting_on_for_existing_final_quizzes(tmp_path, mon
 def test_a_late_web_submit_says_the_late_answers_were_not_counted(app, quiz_course, learner):
     """F6: past the deadline and its grace, what the form carries is not counted, and the
     learner is told so on the result page instead of silently getting a low score."""
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from elearn.core.time import utcnow
-
     client = app.test_client()
     client.post("/login", data={"login": learner.email, "password": PASSWORD})
     client.post(f"/courses/{SLUG}/enroll")
@@ -365,13 +360,7 @@ def test_a_late_web_submit_says_the_late_answers_were_not_counted(app, quiz_cour
     started = client.post(f"/courses/{SLUG}/quizzes/cuoi-khoa/start", data={"confirm": "1"})
     attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
     answers = right_answers(app, attempt_id)
-    with app.app_context():
-        db.session.execute(
-            update(QuizAttempt)
-            .where(QuizAttempt.id == attempt_id)
-            .values(deadline=utcnow() - timedelta(seconds=app.config["QUIZ_GRACE_SECONDS"] + 5))
-        )
-        db.session.commit()
+    past_deadline_and_grace(app, attempt_id)
     late = client.post(f"/attempts/{attempt_id}/submit", data=form_data(answers))
     assert late.status_code == 303
     page = client.get(late.headers["Location"]).get_data(as_text=True)

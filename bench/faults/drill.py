@@ -389,29 +389,10 @@ def instance(
 
 def right_answers(attempt_id: int) -> dict[str, Any]:
     """The right response to every question of an attempt, in the attempt's option tokens
-    (what a learner who knows the answers picks on the page)."""
-    from elearn.extensions import db
-    from elearn.quiz import attempts as services
-    from elearn.quiz.models import QuizAttempt
+    (what a learner who knows the answers picks on the page); the test suite's helper."""
+    from tests.answers import right_answers_of
 
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    answers: dict[str, Any] = {}
-    for q in services.attempt_questions(attempt):
-        p = q.parsed
-        if p.qtype == "single":
-            answers[str(q.id)] = q.to_token(next(o.id for o in p.options if o.fraction == 1))
-        elif p.qtype == "multi":
-            answers[str(q.id)] = [q.to_token(o.id) for o in p.options if o.fraction > 0]
-        elif p.qtype == "truefalse":
-            answers[str(q.id)] = p.answer
-        elif p.qtype == "short":
-            answers[str(q.id)] = next(a.text for a in p.answers if a.fraction == 1)
-        elif p.qtype == "numeric":
-            n = p.numeric_answers[0]
-            answers[str(q.id)] = n.value if n.value is not None else n.min
-        elif p.qtype == "matching":
-            answers[str(q.id)] = {pair.left_id: q.to_token(pair.right_id) for pair in p.pairs}
-    return answers
+    return right_answers_of(attempt_id)
 
 
 def wrong_answers(attempt_id: int) -> dict[str, Any]:
@@ -787,6 +768,19 @@ def tracebacks_in(inst: Instance) -> int:
 
 
 # --- the command line ---------------------------------------------------------------
+
+
+class AtTheFinalQuiz:
+    """A learner logged in with an open attempt of the final quiz: the browser, the attempt,
+    its form's hidden fields and the right answers (the starting point of F4, F6 and F8)."""
+
+    def __init__(self, inst: Instance, email: str) -> None:
+        self.browser = Browser(inst.port)
+        self.browser.login(email)
+        self.attempt_id = self.browser.start_quiz(FINAL)
+        self.form = self.browser.attempt_form(self.attempt_id)
+        with inst.context():
+            self.answers = right_answers(self.attempt_id)
 
 
 def main(name: str, run: Callable[[str], Result], kinds: tuple[str, ...]) -> None:

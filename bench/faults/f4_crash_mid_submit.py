@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any
 
 from drill import (
-    FINAL,
+    AtTheFinalQuiz,
     Browser,
     Instance,
     Result,
@@ -36,7 +36,6 @@ from drill import (
     main,
     prepare_learners,
     quiz_id,
-    right_answers,
     run_threads,
 )
 
@@ -46,16 +45,11 @@ PER_ROUND = 12
 OTHER_QUIZZES = ("kiem-tra-phan-1", "kiem-tra-phan-2", "kiem-tra-phan-3")
 
 
-class Sitting:
+class Sitting(AtTheFinalQuiz):
     """One learner at the final quiz: an open attempt with half the answers autosaved."""
 
     def __init__(self, inst: Instance, email: str) -> None:
-        self.browser = Browser(inst.port)
-        self.browser.login(email)
-        self.attempt_id = self.browser.start_quiz(FINAL)
-        self.form = self.browser.attempt_form(self.attempt_id)
-        with inst.context():
-            self.answers = right_answers(self.attempt_id)
+        super().__init__(inst, email)
         half = dict(list(self.answers.items())[: len(self.answers) // 2])
         status, _ = self.browser.autosave(self.attempt_id, self.form, half)
         assert status == 200, status

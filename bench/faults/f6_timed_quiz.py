@@ -23,15 +23,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from drill import (
-    FINAL,
-    Browser,
+    AtTheFinalQuiz,
     Instance,
     Result,
     instance,
     main,
     prepare_learners,
     quiz_id,
-    right_answers,
     stored_answers,
 )
 
@@ -56,15 +54,10 @@ def sleep_until(moment: datetime) -> None:
         time.sleep(min(wait, 120))
 
 
-class Sitting:
+class Sitting(AtTheFinalQuiz):
     def __init__(self, inst: Instance, case: str, email: str) -> None:
+        super().__init__(inst, email)
         self.case = case
-        self.browser = Browser(inst.port)
-        self.browser.login(email)
-        self.attempt_id = self.browser.start_quiz(FINAL)
-        self.form = self.browser.attempt_form(self.attempt_id)
-        with inst.context():
-            self.answers = right_answers(self.attempt_id)
         self.early = dict(list(self.answers.items())[: len(self.answers) // 2])
         self.deadline = attempt_info(inst, self.attempt_id)[3]
         self.early_save = self.browser.autosave(self.attempt_id, self.form, self.early)[0]

@@ -19,13 +19,13 @@ from functools import partial
 
 from drill import (
     FINAL,
+    AtTheFinalQuiz,
     Browser,
     Instance,
     Result,
     instance,
     main,
     prepare_learners,
-    right_answers,
     run_threads,
     stored_answers,
     wrong_answers,
@@ -37,14 +37,9 @@ PROBES = 12
 OTHER_QUIZZES = ("kiem-tra-phan-1", "kiem-tra-phan-2", "kiem-tra-phan-3")
 
 
-class Owner:
+class Owner(AtTheFinalQuiz):
     def __init__(self, inst: Instance, email: str) -> None:
-        self.browser = Browser(inst.port)
-        self.browser.login(email)
-        self.attempt_id = self.browser.start_quiz(FINAL)
-        self.form = self.browser.attempt_form(self.attempt_id)
-        with inst.context():
-            self.answers = right_answers(self.attempt_id)
+        super().__init__(inst, email)
         self.acked_saves = 0
         self.submitted = 0
 
