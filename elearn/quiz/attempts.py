@@ -186,6 +186,21 @@ def start_needs_confirmation(quiz: QuizEntry) -> bool:
     return bool(quiz.time_limit_minutes or quiz.max_attempts)
 
 
+def start_confirmation(
+    user_id: int, course: CourseStructure, quiz: QuizEntry
+) -> QuizSummary | None:
+    """What the "start now?" page shows, or None when starting asks nothing: an untimed,
+    unlimited quiz, an attempt to resume, or a start that start_attempt refuses (with why)."""
+    if not start_needs_confirmation(quiz) or not is_enrolled(user_id, course.course_id):
+        return None
+    summary = quiz_summary(user_id, quiz)
+    if summary.open is not None or not summary.can_start:
+        return None
+    if not quiz_opening(user_id, course, quiz).open:
+        return None
+    return summary
+
+
 def start_attempt(
     user_id: int, course: CourseStructure, quiz: QuizEntry, rng: random.Random | None = None
 ) -> tuple[QuizAttempt, bool]:

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from elearn.content import structure
 from elearn.content.structure import CourseStructure, QuizEntry
 from elearn.core.db import discard
-from elearn.core.errors import Conflict, ServiceError, ValidationFailed
+from elearn.core.errors import ServiceError, ValidationFailed
 from elearn.core.time import utcnow
 from elearn.extensions import csrf
 from elearn.learn.enrolment import get_enrollment
@@ -143,15 +143,9 @@ def start(slug: str, key: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     overview_url = url_for("quiz.overview", slug=slug, key=key)
-    if request.form.get("confirm") != "1" and services.start_needs_confirmation(quiz):
-        enrolled = get_enrollment(current_user.id, course.course_id) is not None
-        summary = services.quiz_summary(current_user.id, quiz)
-        if enrolled and summary.open is None:
-            opening = services.quiz_opening(current_user.id, course, quiz)
-            if not opening.open:
-                return _refused(Conflict(opening.message), overview_url)
-            if not summary.can_start:
-                return redirect(overview_url)
+    if request.form.get("confirm") != "1":
+        summary = services.start_confirmation(current_user.id, course, quiz)
+        if summary is not None:
             return render_template(
                 "quiz/confirm_start.html", course=course, quiz=quiz, summary=summary
             )
