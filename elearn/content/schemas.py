@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from elearn.content.render import video_embed_url
 
-TOPICS = ("ecommerce", "branding", "quality", "ocop-criteria", "management")
+TOPICS = ("ecommerce", "branding", "market", "quality", "ocop-criteria", "management")
 LANGUAGES = ("vi", "en")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TOOL_ID_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
@@ -66,7 +66,7 @@ class Manifest(BaseModel):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
     title: Annotated[NonEmpty, Field(max_length=200)]
     summary: NonEmpty
-    topic: Literal["ecommerce", "branding", "quality", "ocop-criteria", "management"]
+    topic: Literal["ecommerce", "branding", "market", "quality", "ocop-criteria", "management"]
     audience: str = ""
     estimated_hours: Annotated[float, Field(gt=0, le=200, strict=False)]
     version: NonEmpty

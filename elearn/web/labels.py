@@ -31,6 +31,7 @@ ROLE_LABELS = {
 TOPIC_LABELS = {
     "ecommerce": _l("E-commerce"),
     "branding": _l("Branding and packaging"),
+    "market": _l("Market access and trade promotion"),
     "quality": _l("Production and quality"),
     "ocop-criteria": _l("OCOP criteria and star rating"),
     "management": _l("Programme management"),
