@@ -127,3 +127,14 @@ def tool_context() -> ToolContext:
         locale=current_locale(),
         course_slug=course if course and len(course) <= 80 else None,
     )
+
+
+def pdf_font_paths() -> dict[str, Path]:
+    """The bundled Noto Sans files a tool may embed in a PDF for Vietnamese text.
+
+    Keys are fpdf2 styles ("" regular, "B" bold); pass each to `FPDF.add_font`. These
+    are the certificate fonts (SIL OFL 1.1), so a tool's PDF and a certificate look alike.
+    """
+    from elearn.certificates.pdf import FONT_FILES
+
+    return dict(FONT_FILES)
