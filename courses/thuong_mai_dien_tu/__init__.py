@@ -10,6 +10,7 @@ from wtforms.widgets import TextInput
 from elearn.modules import API_VERSION, CourseModule, Tool
 
 from .tools import (
+    WITHHOLDING_RATES,
     PriceInputError,
     calculate_selling_price,
     format_percent,
@@ -25,12 +26,13 @@ blueprint = Blueprint(
 )
 
 
-#: Số liệu của ví dụ trong bài "Tính giá bán khi bán online" (hộp chè 200 g).
+#: Số liệu của ví dụ trong bài "Tính giá bán khi bán online" (hộp chè 200 g bán trên sàn).
 EXAMPLE_ARGS = {
     "gia_von": "85000",
     "bao_bi": "7000",
-    "phi_san": "8",
-    "phi_thanh_toan": "2",
+    "phi_san": "12",
+    "phi_thanh_toan": "5",
+    "thue_khau_tru": "1,5",
     "van_chuyen": "5000",
     "chi_phi_khac": "3000",
     "loi_nhuan": "20",
@@ -78,6 +80,14 @@ class MoneyField(_VietnameseNumberField):
 
 
 class PercentField(_VietnameseNumberField):
+    def _value(self):
+        # Mặc định hiển thị kiểu Việt Nam: "1,5" chứ không phải "1.5".
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data:f}".replace(".", ",")
+
     def parse(self, text):
         value = parse_percent(text)
         if value >= 100:
@@ -125,7 +135,15 @@ class PriceForm(Form):
     )
     phi_thanh_toan = PercentField(
         "Phí thanh toán (% giá bán)",
-        description="Ví dụ 2 hoặc 2,5.",
+        description="Ví dụ 5 hoặc 2,5.",
+    )
+    thue_khau_tru = PercentField(
+        "Thuế sàn khấu trừ (% giá bán)",
+        default=WITHHOLDING_RATES["hang_hoa"],
+        description="Hộ, cá nhân kinh doanh bán hàng hóa trên sàn có chức năng thanh toán "
+        "(Shopee, Lazada, TikTok Shop, Tiki…): 1,5 (1% thuế GTGT + 0,5% thuế TNCN). "
+        "Bán dịch vụ như tour, phòng homestay: 7. Bán qua Facebook, Zalo, trang riêng "
+        "(tự khai thuế) hoặc là hợp tác xã, doanh nghiệp: để 0.",
     )
     loi_nhuan = PercentField(
         "Lợi nhuận mong muốn (% giá bán)",
@@ -158,6 +176,7 @@ def price_calculator():
                     packaging_cost=_zero_if_none(form.bao_bi.data),
                     commission_pct=_zero_if_none(form.phi_san.data),
                     payment_fee_pct=_zero_if_none(form.phi_thanh_toan.data),
+                    withheld_tax_pct=_zero_if_none(form.thue_khau_tru.data),
                     shipping_cost=_zero_if_none(form.van_chuyen.data),
                     other_cost=_zero_if_none(form.chi_phi_khac.data),
                     margin_pct=form.loi_nhuan.data,

@@ -3,7 +3,12 @@
 Giá bán được tính sao cho sau khi trừ mọi khoản, phần còn lại đúng bằng lợi
 nhuận mong muốn (tính theo % giá bán):
 
-    giá bán = chi phí tính bằng đồng ÷ (1 − (phí sàn + phí thanh toán + lợi nhuận) ÷ 100)
+    giá bán = chi phí tính bằng đồng
+              ÷ (1 − (phí sàn + phí thanh toán + thuế bị khấu trừ + lợi nhuận) ÷ 100)
+
+Thuế bị khấu trừ là phần thuế giá trị gia tăng và thuế thu nhập cá nhân mà sàn
+có chức năng thanh toán giữ lại trên từng đơn của hộ, cá nhân kinh doanh
+(Nghị định 117/2025/NĐ-CP): với hàng hóa 1% + 0,5% = 1,5% doanh thu.
 
 rồi làm tròn lên đến bước làm tròn (mặc định 1.000 đ). Mọi phép tính dùng
 Decimal; các khoản phí tính ra đồng được làm tròn đến 1 đ, lợi nhuận là phần còn
@@ -18,6 +23,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, loc
 
 __all__ = [
     "DEFAULT_STEP",
+    "WITHHOLDING_RATES",
     "LABELS",
     "PriceBreakdown",
     "PriceInputError",
@@ -26,9 +32,18 @@ __all__ = [
     "format_vnd",
     "parse_money",
     "parse_percent",
+    "profit_at_price",
 ]
 
 DEFAULT_STEP = Decimal(1000)
+
+#: Tỷ lệ sàn có chức năng thanh toán khấu trừ trên doanh thu mỗi đơn của hộ, cá nhân
+#: kinh doanh cư trú (thuế GTGT + thuế TNCN), Nghị định 117/2025/NĐ-CP, Điều 5 khoản 2.
+WITHHOLDING_RATES = {
+    "hang_hoa": Decimal("1.5"),  # hàng hóa: 1% + 0,5%
+    "van_tai": Decimal("4.5"),  # vận tải, dịch vụ có gắn với hàng hóa: 3% + 1,5%
+    "dich_vu": Decimal("7"),  # dịch vụ (ví dụ tour, phòng homestay): 5% + 2%
+}
 #: Giá bán lớn nhất tính ra được (1 triệu tỷ đồng): lợi nhuận gần 100% cho giá vô lý.
 MAX_SELLING_PRICE = Decimal(10) ** 15
 ONE_DONG = Decimal(1)
@@ -40,10 +55,13 @@ LABELS = {
     "packaging_cost": "Chi phí bao bì",
     "commission_pct": "Phí sàn",
     "payment_fee_pct": "Phí thanh toán",
+    "withheld_tax_pct": "Thuế bị khấu trừ",
     "shipping_cost": "Phí vận chuyển người bán chịu",
     "other_cost": "Chi phí khác",
     "margin_pct": "Lợi nhuận mong muốn",
     "step": "Mức làm tròn",
+    "selling_price": "Giá bán",
+    "total_cost": "Tổng chi phí",
 }
 
 
@@ -71,8 +89,10 @@ class PriceBreakdown:
     margin_pct: Decimal
     commission: Decimal  # phí sàn tính trên giá bán đã làm tròn
     payment_fee: Decimal  # phí thanh toán tính trên giá bán đã làm tròn
-    profit: Decimal  # phần còn lại sau mọi chi phí và phí
+    profit: Decimal  # phần còn lại sau mọi chi phí, phí và thuế bị khấu trừ
     step: Decimal
+    withheld_tax_pct: Decimal = Decimal(0)
+    withheld_tax: Decimal = Decimal(0)  # thuế sàn khấu trừ, tính trên giá bán đã làm tròn
 
     @property
     def total_cost(self) -> Decimal:
@@ -81,8 +101,13 @@ class PriceBreakdown:
 
     @property
     def total_pct(self) -> Decimal:
-        """Tổng các tỷ lệ tính theo giá bán (phí sàn, phí thanh toán, lợi nhuận)."""
-        return self.commission_pct + self.payment_fee_pct + self.margin_pct
+        """Tổng các tỷ lệ tính theo giá bán (phí sàn, phí thanh toán, thuế, lợi nhuận)."""
+        return self.commission_pct + self.payment_fee_pct + self.withheld_tax_pct + self.margin_pct
+
+    @property
+    def payout(self) -> Decimal:
+        """Tiền sàn chuyển về cho người bán: giá bán trừ phí sàn, phí thanh toán và thuế."""
+        return self.selling_price - self.commission - self.payment_fee - self.withheld_tax
 
     @property
     def profit_pct(self) -> Decimal:
@@ -125,11 +150,14 @@ def calculate_selling_price(
     other_cost,
     margin_pct,
     step=DEFAULT_STEP,
+    withheld_tax_pct=0,
 ) -> PriceBreakdown:
     """Tính giá bán online cho một sản phẩm.
 
     Các khoản tiền tính bằng đồng cho một sản phẩm; các tỷ lệ là phần trăm của
-    giá bán (8 nghĩa là 8%). Nhận Decimal, int hoặc chuỗi số. Gặp dữ liệu không
+    giá bán (8 nghĩa là 8%). ``withheld_tax_pct`` là thuế sàn khấu trừ trên mỗi đơn
+    (1,5 cho hàng hóa của hộ kinh doanh bán trên sàn có chức năng thanh toán; 0 khi
+    tự khai thuế). Nhận Decimal, int hoặc chuỗi số. Gặp dữ liệu không
     hợp lệ (không phải số, số âm, tổng tỷ lệ từ 100% trở lên, tổng chi phí bằng 0)
     thì báo ``PriceInputError`` kèm câu giải thích bằng tiếng Việt.
     """
@@ -142,16 +170,17 @@ def calculate_selling_price(
         "other_cost": other_cost,
         "margin_pct": margin_pct,
         "step": step,
+        "withheld_tax_pct": withheld_tax_pct,
     }
     d = {key: _to_decimal(value, key) for key, value in values.items()}
 
     if d["step"] == 0:
         raise PriceInputError("Mức làm tròn phải lớn hơn 0 đ.", "step")
 
-    total_pct = d["commission_pct"] + d["payment_fee_pct"] + d["margin_pct"]
+    total_pct = d["commission_pct"] + d["payment_fee_pct"] + d["withheld_tax_pct"] + d["margin_pct"]
     if total_pct >= HUNDRED:
         raise PriceInputError(
-            "Phí sàn, phí thanh toán và lợi nhuận mong muốn cộng lại là "
+            "Phí sàn, phí thanh toán, thuế bị khấu trừ và lợi nhuận mong muốn cộng lại là "
             f"{format_percent(total_pct)}, phải nhỏ hơn 100%. Không có giá bán nào "
             "đáp ứng được: hãy giảm lợi nhuận mong muốn hoặc kiểm tra lại các mức phí.",
             "margin_pct",
@@ -169,9 +198,9 @@ def calculate_selling_price(
         exact = total_cost / (1 - total_pct / HUNDRED)
         if exact > MAX_SELLING_PRICE:
             raise PriceInputError(
-                "Giá bán tính ra quá lớn (hơn 1 triệu tỷ đồng) vì phí sàn, phí thanh toán và "
-                "lợi nhuận mong muốn cộng lại gần bằng 100%. Hãy giảm lợi nhuận mong muốn "
-                "hoặc kiểm tra lại các mức phí.",
+                "Giá bán tính ra quá lớn (hơn 1 triệu tỷ đồng) vì phí sàn, phí thanh toán, "
+                "thuế bị khấu trừ và lợi nhuận mong muốn cộng lại gần bằng 100%. Hãy giảm "
+                "lợi nhuận mong muốn hoặc kiểm tra lại các mức phí.",
                 "margin_pct",
             )
         selling_price = (exact / d["step"]).to_integral_value(rounding=ROUND_CEILING) * d["step"]
@@ -181,7 +210,10 @@ def calculate_selling_price(
         payment_fee = (selling_price * d["payment_fee_pct"] / HUNDRED).quantize(
             ONE_DONG, rounding=ROUND_HALF_UP
         )
-        profit = selling_price - total_cost - commission - payment_fee
+        withheld_tax = (selling_price * d["withheld_tax_pct"] / HUNDRED).quantize(
+            ONE_DONG, rounding=ROUND_HALF_UP
+        )
+        profit = selling_price - total_cost - commission - payment_fee - withheld_tax
         exact_display = exact.quantize(ONE_DONG, rounding=ROUND_HALF_UP)
 
     return PriceBreakdown(
@@ -198,7 +230,39 @@ def calculate_selling_price(
         payment_fee=payment_fee,
         profit=profit,
         step=d["step"],
+        withheld_tax_pct=d["withheld_tax_pct"],
+        withheld_tax=withheld_tax,
     )
+
+
+def profit_at_price(
+    selling_price,
+    total_cost,
+    commission_pct=0,
+    payment_fee_pct=0,
+    withheld_tax_pct=0,
+) -> Decimal:
+    """Tiền lãi của một sản phẩm khi bán ở một giá cho trước (ví dụ sau khi giảm giá).
+
+    Mỗi khoản phí và thuế tính theo % giá bán rồi làm tròn đến 1 đ, như trên bảng
+    đối soát; kết quả có thể âm (bán lỗ).
+    """
+    values = {
+        "selling_price": selling_price,
+        "total_cost": total_cost,
+        "commission_pct": commission_pct,
+        "payment_fee_pct": payment_fee_pct,
+        "withheld_tax_pct": withheld_tax_pct,
+    }
+    d = {key: _to_decimal(value, key) for key, value in values.items()}
+    price = d["selling_price"]
+    with localcontext() as ctx:
+        ctx.prec = 50
+        deductions = sum(
+            (price * d[key] / HUNDRED).quantize(ONE_DONG, rounding=ROUND_HALF_UP)
+            for key in ("commission_pct", "payment_fee_pct", "withheld_tax_pct")
+        )
+        return price - d["total_cost"] - deductions
 
 
 # --- Đọc số do người dùng gõ (kiểu Việt Nam) -------------------------------------

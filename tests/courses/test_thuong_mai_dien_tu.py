@@ -25,16 +25,25 @@ tools = load_tools("thuong_mai_dien_tu")
 calc = tools.calculate_selling_price
 PriceInputError = tools.PriceInputError
 
-# The worked example of lesson "tinh-gia-ban" and of the tool's example link.
+LESSONS = TOOLS_PATH.parent / "package" / "lessons"
+
+# The worked example of lesson "tinh-gia-ban" and of the tool's example link: a household
+# sells a 200 g box of tea on a platform with a payment function (fees of a 2025 fee stack,
+# 1.5% VAT + PIT withheld on goods under Decree 117/2025/NĐ-CP).
 EXAMPLE = dict(
     production_cost=Decimal("85000"),
     packaging_cost=Decimal("7000"),
-    commission_pct=Decimal("8"),
-    payment_fee_pct=Decimal("2"),
+    commission_pct=Decimal("12"),
+    payment_fee_pct=Decimal("5"),
     shipping_cost=Decimal("5000"),
     other_cost=Decimal("3000"),
     margin_pct=Decimal("20"),
+    withheld_tax_pct=Decimal("1.5"),
 )
+
+
+def lesson_text(name):
+    return (LESSONS / f"{name}.md").read_text(encoding="utf-8")
 
 
 # --- calculate_selling_price: the worked example ----------------------------------
@@ -42,24 +51,39 @@ EXAMPLE = dict(
 
 def test_worked_example_exact_figures():
     # By hand:
-    #   costs in đồng   = 85,000 + 7,000 + 5,000 + 3,000       = 100,000 đ
-    #   rates           = 8% + 2% + 20%                        = 30%
-    #   exact price     = 100,000 / (1 - 0.30) = 100,000 / 0.7 = 142,857.142857… đ
-    #   rounded up to the next 1,000 đ                         = 143,000 đ
-    #   commission      = 8% x 143,000                         =  11,440 đ
-    #   payment fee     = 2% x 143,000                         =   2,860 đ
-    #   profit          = 143,000 - 100,000 - 11,440 - 2,860   =  28,700 đ
-    #   profit share    = 28,700 / 143,000 = 20.0699…%          -> 20.07%
+    #   costs in đồng   = 85,000 + 7,000 + 5,000 + 3,000              = 100,000 đ
+    #   rates           = 12% + 5% + 1.5% + 20%                       = 38.5%
+    #   exact price     = 100,000 / 0.615                             = 162,601.6… đ
+    #   rounded up to the next 1,000 đ                                = 163,000 đ
+    #   commission      = 12% x 163,000                               =  19,560 đ
+    #   payment fee     = 5% x 163,000                                =   8,150 đ
+    #   withheld tax    = 1.5% x 163,000                              =   2,445 đ
+    #   profit          = 163,000 - 100,000 - 19,560 - 8,150 - 2,445  =  32,845 đ
+    #   profit share    = 32,845 / 163,000 = 20.150…%                 -> 20.15%
+    #   payout          = 163,000 - 19,560 - 8,150 - 2,445            = 132,845 đ
     r = calc(**EXAMPLE)
-    assert r.selling_price == Decimal("143000")
-    assert r.exact_price == Decimal("142857")
+    assert r.selling_price == Decimal("163000")
+    assert r.exact_price == Decimal("162602")
     assert r.total_cost == Decimal("100000")
-    assert r.total_pct == Decimal("30")
-    assert r.commission == Decimal("11440")
-    assert r.payment_fee == Decimal("2860")
-    assert r.profit == Decimal("28700")
-    assert r.profit_pct == Decimal("20.07")
+    assert r.total_pct == Decimal("38.5")
+    assert r.commission == Decimal("19560")
+    assert r.payment_fee == Decimal("8150")
+    assert r.withheld_tax == Decimal("2445")
+    assert r.profit == Decimal("32845")
+    assert r.profit_pct == Decimal("20.15")
+    assert r.payout == Decimal("132845")
     assert r.step == Decimal("1000")
+
+
+def test_the_lesson_shows_the_tools_figures():
+    # Lesson and tool must agree: every figure the tool prints for the example is in the lesson.
+    text = lesson_text("tinh-gia-ban")
+    r = calc(**EXAMPLE)
+    for amount in (r.exact_price, r.selling_price, r.commission, r.payment_fee, r.withheld_tax):
+        assert tools.format_vnd(amount).removesuffix(" đ") in text
+    assert tools.format_vnd(r.profit).removesuffix(" đ") in text
+    assert tools.format_percent(r.profit_pct) in text
+    assert tools.format_vnd(r.payout).removesuffix(" đ") in text
 
 
 def test_breakdown_adds_up_to_the_selling_price():
@@ -71,6 +95,7 @@ def test_breakdown_adds_up_to_the_selling_price():
         + r.other_cost
         + r.commission
         + r.payment_fee
+        + r.withheld_tax
         + r.profit
     )
     assert parts == r.selling_price
@@ -82,23 +107,63 @@ def test_profit_never_below_the_desired_margin_after_rounding():
 
 
 def test_accepts_ints_and_plain_strings():
-    r = calc(85000, "7000", "8", 2, "5000", 3000, "20.0")
-    assert r.selling_price == Decimal("143000")
+    r = calc(85000, "7000", "12", 5, "5000", 3000, "20.0", withheld_tax_pct="1.5")
+    assert r.selling_price == Decimal("163000")
     assert isinstance(r.selling_price, Decimal)
 
 
-def test_lesson_trap_example_cost_plus_20_percent():
-    # Lesson: selling at 120,000 đ with 8% + 2% fees leaves only 8,000 đ.
-    # Here: what price keeps 20% when fees are 0? 100,000 / 0.8 = 125,000 exactly.
-    r = calc(100000, 0, 0, 0, 0, 0, 20)
+def test_withheld_tax_defaults_to_zero_in_the_function():
+    # Cooperatives, firms and own-declared channels: nothing is withheld.
+    r = calc(85000, 7000, 12, 5, 5000, 3000, 20)
+    assert r.withheld_tax == 0
+    assert r.selling_price == Decimal("159000")
+
+
+def test_lesson_trap_example_cost_plus_20_percent_loses_money():
+    # Lesson: cost 100,000 đ sold at 120,000 đ with 12% + 5% fees and 1.5% tax: a loss.
+    assert tools.profit_at_price(120000, 100000, 12, 5, "1.5") == Decimal("-2200")
+    assert "−2.200" in lesson_text("tinh-gia-ban")
+
+
+def test_lesson_discount_example():
+    # 163,000 đ minus 10% = 146,700 đ: 17,604 + 7,335 + 2,201 deducted, 19,560 đ left.
+    assert tools.profit_at_price(146700, 100000, 12, 5, "1.5") == Decimal("19560")
+    text = lesson_text("tinh-gia-ban")
+    for figure in ("146.700", "17.604", "7.335", "2.201", "19.560"):
+        assert figure in text
+
+
+def test_own_channel_example_from_the_lesson():
+    # Own Facebook page, bank transfer, household under the threshold: 100,000 / 0.8.
+    r = calc(85000, 7000, 0, 0, 5000, 3000, 20, withheld_tax_pct=0)
     assert r.selling_price == Decimal("125000")
-    assert r.profit == Decimal("25000")
+    assert "125.000" in lesson_text("tinh-gia-ban")
 
 
 def test_combo_example_from_the_lesson():
-    # Two boxes: 170,000 + 10,000 + 5,000 + 5,000 = 190,000; / 0.7 = 271,428.57… -> 272,000
-    r = calc(170000, 10000, 8, 2, 5000, 5000, 20)
-    assert r.selling_price == Decimal("272000")
+    # Two boxes: 170,000 + 10,000 + 5,000 + 5,000 = 190,000; / 0.615 = 308,943.1… -> 309,000
+    r = calc(170000, 10000, 12, 5, 5000, 5000, 20, withheld_tax_pct="1.5")
+    assert r.selling_price == Decimal("309000")
+    assert "309.000" in lesson_text("tinh-gia-ban")
+
+
+def test_withholding_rates_of_decree_117():
+    # goods 1% VAT + 0.5% PIT; transport and goods-related services 3% + 1.5%; services 5% + 2%
+    assert tools.WITHHOLDING_RATES == {
+        "hang_hoa": Decimal("1.5"),
+        "van_tai": Decimal("4.5"),
+        "dich_vu": Decimal("7"),
+    }
+
+
+def test_reconciliation_lesson_shows_the_withheld_line():
+    # Lesson "thanh-toan-doi-soat": order DH01 at 163,000 đ on a platform: 1,630 đ VAT and
+    # 815 đ PIT withheld, 132,845 đ paid out.
+    r = calc(**EXAMPLE)
+    text = lesson_text("thanh-toan-doi-soat")
+    assert r.withheld_tax == Decimal("1630") + Decimal("815")
+    for figure in ("1.630", "815", "2.445", "132.845", "19.560", "8.150"):
+        assert figure in text
 
 
 # --- rounding ----------------------------------------------------------------------
@@ -123,11 +188,11 @@ def test_exact_multiple_of_the_step_is_not_raised():
 @pytest.mark.parametrize(
     ("step", "expected"),
     [
-        (Decimal("1000"), Decimal("143000")),
-        (Decimal("500"), Decimal("143000")),
-        (Decimal("100"), Decimal("142900")),
-        (Decimal("1"), Decimal("142858")),
-        (Decimal("5000"), Decimal("145000")),
+        (Decimal("1000"), Decimal("163000")),
+        (Decimal("500"), Decimal("163000")),
+        (Decimal("100"), Decimal("162700")),
+        (Decimal("1"), Decimal("162602")),
+        (Decimal("5000"), Decimal("165000")),
     ],
 )
 def test_custom_rounding_step(step, expected):
@@ -141,6 +206,13 @@ def test_fees_are_rounded_half_up_to_the_dong():
     assert r.selling_price == Decimal("1000")
     assert r.commission == Decimal("1")
     assert r.profit == Decimal("99")
+
+
+def test_withheld_tax_is_rounded_half_up_like_the_fees():
+    # 1.5% of 1,100 = 16.5 -> 17 đ
+    r = calc(1000, 0, 0, 0, 0, 0, Decimal("7.5"), step=100, withheld_tax_pct="1.5")
+    assert r.selling_price == Decimal("1100")
+    assert r.withheld_tax == Decimal("17")
 
 
 def test_decimal_percentages():
@@ -162,6 +234,7 @@ FIELDS = [
     "shipping_cost",
     "other_cost",
     "margin_pct",
+    "withheld_tax_pct",
 ]
 
 
@@ -177,7 +250,7 @@ def test_negative_values_are_refused(field):
 
 
 @pytest.mark.parametrize(
-    "bad", ["abc", "", "12,5", "NaN", "Infinity", "-inf", None, True, [1], object()]
+    "bad", ["abc", "", "12,5", "NaN", "Infinity", "-inf", "1\x005", None, True, [1], object()]
 )
 @pytest.mark.parametrize("field", FIELDS)
 def test_non_numbers_are_refused(field, bad):
@@ -319,8 +392,9 @@ URL = "/tools/thuong_mai_dien_tu/gia-ban"
 EXAMPLE_ARGS = {
     "gia_von": "85000",
     "bao_bi": "7000",
-    "phi_san": "8",
-    "phi_thanh_toan": "2",
+    "phi_san": "12",
+    "phi_thanh_toan": "5",
+    "thue_khau_tru": "1,5",
     "van_chuyen": "5000",
     "chi_phi_khac": "3000",
     "loi_nhuan": "20",
@@ -345,25 +419,66 @@ def test_http_blank_form(client):
     assert "Giá bán đề xuất" not in html
 
 
+def test_http_blank_form_prefills_the_withheld_tax_for_goods(client):
+    html = _html(client.get(URL))
+    assert 'name="thue_khau_tru"' in html
+    assert 'value="1,5"' in html
+
+
 def test_http_worked_example(client):
     response = client.get(URL, query_string=EXAMPLE_ARGS)
     assert response.status_code == 200
     html = _html(response)
-    assert "Giá bán đề xuất: 143.000 đ" in html
-    for figure in ("11.440 đ", "2.860 đ", "28.700 đ", "142.857 đ"):
+    assert "Giá bán đề xuất: 163.000 đ" in html
+    for figure in ("19.560 đ", "8.150 đ", "2.445 đ", "32.845 đ", "162.602 đ", "132.845 đ"):
         assert figure in html
-    assert "20,07%" in html
+    assert "Thuế sàn khấu trừ (1,5%)" in html
+    assert "20,15%" in html
+
+
+def test_http_example_link_gives_the_worked_example(client):
+    import html as htmllib
+    import re
+
+    page = _html(client.get(URL))
+    href = re.search(r'<a href="([^"]*gia-ban\?[^"]*)">Xem ví dụ', page).group(1)
+    response = client.get(htmllib.unescape(href))
+    assert response.status_code == 200
+    assert "Giá bán đề xuất: 163.000 đ" in _html(response)
 
 
 def test_http_vietnamese_number_formats(client):
-    args = dict(EXAMPLE_ARGS, gia_von="85.000", bao_bi="7 000", phi_thanh_toan="2,0")
+    args = dict(EXAMPLE_ARGS, gia_von="85.000", bao_bi="7 000", phi_thanh_toan="5,0")
     response = client.get(URL, query_string=args)
     assert response.status_code == 200
-    assert "Giá bán đề xuất: 143.000 đ" in _html(response)
+    assert "Giá bán đề xuất: 163.000 đ" in _html(response)
+
+
+def test_http_withheld_tax_absent_means_goods_on_a_platform(client):
+    args = {key: value for key, value in EXAMPLE_ARGS.items() if key != "thue_khau_tru"}
+    response = client.get(URL, query_string=args)
+    assert response.status_code == 200
+    assert "Giá bán đề xuất: 163.000 đ" in _html(response)
+
+
+@pytest.mark.parametrize("value", ["", "0"])
+def test_http_withheld_tax_blank_or_zero_for_own_declared_channels(client, value):
+    response = client.get(URL, query_string=dict(EXAMPLE_ARGS, thue_khau_tru=value))
+    assert response.status_code == 200
+    html = _html(response)
+    assert "Giá bán đề xuất: 159.000 đ" in html
+    assert "tự để dành phần thuế" in html
+
+
+def test_http_own_facebook_page_example(client):
+    args = dict(EXAMPLE_ARGS, phi_san="", phi_thanh_toan="", thue_khau_tru="0")
+    response = client.get(URL, query_string=args)
+    assert response.status_code == 200
+    assert "Giá bán đề xuất: 125.000 đ" in _html(response)
 
 
 def test_http_optional_fields_blank_count_as_zero(client):
-    args = {"gia_von": "70000", "loi_nhuan": "30", "bao_bi": "", "phi_san": ""}
+    args = {"gia_von": "70000", "loi_nhuan": "30", "bao_bi": "", "phi_san": "", "thue_khau_tru": ""}
     response = client.get(URL, query_string=args)
     assert response.status_code == 200
     assert "Giá bán đề xuất: 100.000 đ" in _html(response)
@@ -403,10 +518,11 @@ def test_http_commission_of_100_percent_is_refused(client):
 
 
 def test_http_rates_summing_to_100_percent_are_refused(client):
-    response = client.get(URL, query_string=dict(EXAMPLE_ARGS, phi_san="70", phi_thanh_toan="10"))
+    args = dict(EXAMPLE_ARGS, phi_san="70", phi_thanh_toan="8,5")
+    response = client.get(URL, query_string=args)
     assert response.status_code == 400
     html = _html(response)
-    assert "cộng lại là 100%, phải nhỏ hơn 100%" in html
+    assert "thuế bị khấu trừ và lợi nhuận mong muốn cộng lại là 100%, phải nhỏ hơn 100%" in html
     assert "Giá bán đề xuất" not in html
 
 
@@ -427,6 +543,64 @@ def test_http_absurdly_large_amount_is_refused(client):
     response = client.get(URL, query_string=dict(EXAMPLE_ARGS, gia_von="2.000.000.000"))
     assert response.status_code == 400
     assert "Số tiền quá lớn" in _html(response)
+
+
+def test_http_withheld_tax_of_100_percent_is_refused(client):
+    response = client.get(URL, query_string=dict(EXAMPLE_ARGS, thue_khau_tru="100"))
+    assert response.status_code == 400
+    html = _html(response)
+    assert "Tỷ lệ phần trăm phải nhỏ hơn 100%." in html
+    assert 'value="85000"' in html  # the other entries are kept
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("gia_von", "1e308", "Hãy nhập số tiền bằng chữ số"),
+        ("gia_von", "1" + "0" * 30, "Số tiền quá lớn"),
+        ("thue_khau_tru", "1e308", "Hãy nhập tỷ lệ phần trăm bằng chữ số"),
+        ("thue_khau_tru", "1" + "0" * 30, "Tỷ lệ phần trăm phải nhỏ hơn 100%."),
+        ("thue_khau_tru", "một phẩy năm", "Hãy nhập tỷ lệ phần trăm bằng chữ số"),
+        ("thue_khau_tru", "-1,5", "Tỷ lệ phần trăm không được là số âm."),
+    ],
+)
+def test_http_bad_input_gets_a_vietnamese_400(client, field, value, message):
+    response = client.get(URL, query_string=dict(EXAMPLE_ARGS, **{field: value}))
+    assert response.status_code == 400
+    html = _html(response)
+    assert message in html
+    assert "Giá bán đề xuất" not in html
+    assert 'value="7000"' in html  # the other entries are kept
+
+
+@pytest.mark.parametrize("field", ["gia_von", "thue_khau_tru"])
+def test_http_nul_byte_is_refused_without_a_result(client, field):
+    # The app refuses NUL bytes before any view runs (elearn/web/inputs.py): 400, never 500.
+    response = client.get(URL, query_string=dict(EXAMPLE_ARGS, **{field: "1\x005"}))
+    assert response.status_code == 400
+    assert "Giá bán đề xuất" not in _html(response)
+
+
+def test_huge_amounts_are_refused_by_the_function():
+    for huge in (Decimal("1e308"), 10**30):
+        with pytest.raises(PriceInputError) as info:
+            calc(huge, 0, 12, 5, 0, 0, 20, withheld_tax_pct="1.5")
+        assert "quá lớn" in info.value.message
+
+
+def test_http_many_fields_do_not_break_the_page(client):
+    pairs = [f"x{i}=1" for i in range(3000)] + [f"{k}={v}" for k, v in EXAMPLE_ARGS.items()]
+    query = "&".join(pairs)
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code in (200, 400, 413, 414)
+    assert response.status_code != 500
+
+
+def test_http_repeated_field_uses_the_first_value(client):
+    query = "&".join([f"{k}={v}" for k, v in EXAMPLE_ARGS.items()] + ["gia_von=1"] * 500)
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert "Giá bán đề xuất: 163.000 đ" in _html(response)
 
 
 def test_http_unrelated_query_args_show_the_blank_form(client):
