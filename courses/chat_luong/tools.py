@@ -348,7 +348,9 @@ GROUPS: tuple[ProductGroup, ...] = (
                 "Cơ sở lưu trú đã đáp ứng điều kiện tối thiểu và tiêu chuẩn homestay "
                 "(TCVN 7800) chưa? Bếp phục vụ khách có giấy tờ an toàn thực phẩm chưa?"
             ),
-            "c3": "Đã đón khách quốc tế, có đối tác lữ hành, có thông tin bằng tiếng nước ngoài chưa?",
+            "c3": (
+                "Đã đón khách quốc tế, có đối tác lữ hành, có thông tin bằng tiếng nước ngoài chưa?"
+            ),
         },
         evidence=(
             "Điều kiện kinh doanh lưu trú và tiêu chuẩn homestay (TCVN 7800)",
@@ -377,7 +379,9 @@ def product_group(key: object) -> ProductGroup:
         "thủ công mỹ nghệ, sinh vật cảnh, du lịch)."
     )
 
+
 MAX_TOTAL = 100
+
 
 def _certificate(stars: int) -> str:
     # Tổng điểm đủ chưa phải là được công nhận: phiếu chấm có tiêu chí bắt buộc.
