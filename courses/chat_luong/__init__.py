@@ -6,7 +6,8 @@ import decimal
 
 from flask import Blueprint, render_template, request
 from wtforms import Form
-from wtforms.fields import DecimalField
+from wtforms.fields import DecimalField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -85,7 +86,28 @@ def _make_form_class() -> type[Form]:
             widget=TextInput(),
             render_kw={"inputmode": "decimal", "autocomplete": "off"},
         )
+    attrs["nhom"] = SelectField(
+        "Nhóm sản phẩm",
+        choices=[SelectChoice(group.key, group.name) for group in tools.GROUPS],
+        default=tools.DEFAULT_GROUP.key,
+        validate_choice=False,  # thông báo tiếng Việt do GroupValidator đưa ra
+        validators=[GroupValidator()],
+        description=(
+            "Ba phần A, B, C có cùng điểm tối đa ở mọi nhóm; gợi ý minh chứng dưới "
+            "mỗi ô đổi theo nhóm."
+        ),
+    )
     return type("ScorecardForm", (Form,), attrs)
+
+
+class GroupValidator:
+    """Nhóm sản phẩm phải là một trong sáu nhóm của Quyết định 148."""
+
+    def __call__(self, form, field):
+        try:
+            tools.product_group(field.data)
+        except tools.GroupError as exc:
+            raise StopValidation(str(exc)) from exc
 
 
 ScorecardForm = _make_form_class()
@@ -96,13 +118,24 @@ FIELD_NAMES = tuple(c.key for c in tools.CRITERIA)
 def scorecard():
     """Phiếu tự chấm: chỉ tính toán, không lưu gì."""
     form = ScorecardForm(request.args)
-    submitted = any(name in request.args for name in FIELD_NAMES)
+    # "Đổi nhóm" chỉ đổi gợi ý minh chứng và giữ các điểm đã nhập, không chấm.
+    switching = "doi_nhom" in request.args
+    submitted = not switching and any(name in request.args for name in FIELD_NAMES)
+    try:
+        group = tools.product_group(form.nhom.data)
+        group_error = None
+    except tools.GroupError as exc:
+        group, group_error = tools.DEFAULT_GROUP, str(exc)
     result = None
     status = 200
-    if submitted:
+    if group_error and not submitted:
+        # Chỉ đổi nhóm mà mã nhóm lạ.
+        form.nhom.errors = [group_error]
+        status = 400
+    elif submitted:
         if form.validate():
             try:
-                result = tools.score({name: form[name].data for name in FIELD_NAMES})
+                result = tools.score({name: form[name].data for name in FIELD_NAMES}, group)
             except (tools.PointsError, decimal.InvalidOperation) as exc:
                 target = getattr(exc, "criterion", None)
                 field = form[target.key] if target is not None else form[FIELD_NAMES[0]]
@@ -115,6 +148,8 @@ def scorecard():
             "chat_luong/scorecard.html",
             form=form,
             parts=tools.PARTS,
+            groups=tools.GROUPS,
+            group=group,
             bands=tools.BANDS,
             result=result,
             submitted=submitted,
