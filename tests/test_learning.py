@@ -212,3 +212,39 @@ def test_mark_as_complete_confirms_visibly(app, learner_client, courses):
     assert f"Đã đánh dấu học xong bài “{title}”." in page
     again = learner_client.get(f"/courses/{ECOM}/lessons/{first}").get_data(as_text=True)
     assert "Bạn đã học xong bài này." in again
+
+
+def test_course_outline_is_shared_but_the_ticks_are_each_learners(app, auth_client, make_user):
+    """The outline is rendered once per revision and language (elearn/catalog/outline.py):
+    a learner never sees another's ticks, each language gets its own words, and a new
+    revision shows at once."""
+    from pathlib import Path
+
+    from elearn.content.sync import sync_from_dir
+
+    fixtures = Path(__file__).parent / "fixtures" / "courses"
+    with app.app_context():
+        committed(sync_from_dir, fixtures)
+    first, second = auth_client(make_user()), auth_client(make_user())
+    for client in (first, second):
+        client.post("/courses/khoa-mau/enroll")
+    first.post("/courses/khoa-mau/lessons/bai-mot/complete")
+
+    def ticks(client):
+        page = client.get("/courses/khoa-mau").get_data(as_text=True)
+        return page.count('class="done" title="Đã hoàn thành"'), page
+
+    assert ticks(first)[0] == 1
+    assert ticks(second)[0] == 0  # the first learner's outline was cached: not their ticks
+    second.post("/courses/khoa-mau/lessons/bai-hai/complete")
+    count, page = ticks(second)
+    assert count == 1 and "\0" not in page
+    assert page.index("bai-hai") < page.index('class="done"')  # the tick follows its lesson
+
+    second.post("/language", data={"lang": "en"})
+    english = second.get("/courses/khoa-mau").get_data(as_text=True)
+    assert 'title="Completed">✓ done</span>' in english and "optional" in english
+    assert "không bắt buộc" in ticks(first)[1]  # the other learner still reads Vietnamese
+
+    visitor = app.test_client().get("/courses/khoa-mau").get_data(as_text=True)
+    assert "/lessons/bai-mot" not in visitor and 'class="done"' not in visitor

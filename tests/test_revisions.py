@@ -258,6 +258,22 @@ def test_the_revision_number_changes_only_with_the_content(app, client, quiz_dir
     assert client.get(f"/api/v1/courses/{SLUG}").json["revision"] == 2
 
 
+def test_a_new_revision_shows_its_outline_at_once(app, learner_client, quiz_dir):
+    """The rendered outline is kept with the revision's cached structure (catalog/outline.py):
+    a new revision is a new structure, so no process shows the old outline."""
+    learner_client.post(f"/courses/{SLUG}/enroll")
+    before = learner_client.get(f"/courses/{SLUG}").get_data(as_text=True)
+    assert "Bài hai" in before
+    edit(
+        quiz_dir / "kt" / "package" / "lessons" / "bai-hai.md",
+        "title: Bài hai",
+        "title: Bài hai (sửa)",
+    )
+    resync(app, quiz_dir)
+    after = learner_client.get(f"/courses/{SLUG}").get_data(as_text=True)
+    assert "Bài hai (sửa)" in after
+
+
 def test_the_last_two_lessons_at_once_complete_the_course_every_time(app, make_user, auth_client):
     """Two phones complete the last two lessons at the same moment: one completion and one
     certificate, every time (the completion check is serialised per enrolment)."""

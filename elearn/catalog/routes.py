@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from elearn.catalog import services
+from elearn.catalog.outline import outline
 from elearn.content import structure
 from elearn.content.modules import tools_for
 from elearn.extensions import db
@@ -46,5 +47,6 @@ def course(slug: str):
         view=view,
         progress=view.progress,
         rule=completion_rule_text(course),
+        outline=outline(course, view.progress),
         tools=tools_for(course.tools),
     )

@@ -107,6 +107,9 @@ class CourseStructure:
     lesson_by_id: dict[int, LessonEntry] = field(default_factory=dict, compare=False)
     quiz_by_key: dict[str, QuizEntry] = field(default_factory=dict, compare=False)
     quiz_by_id: dict[int, QuizEntry] = field(default_factory=dict, compare=False)
+    #: Presentation fragments derived from this revision only (e.g. the rendered course
+    #: outline per language): they live and die with the cached structure.
+    fragments: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def required_lessons(self) -> tuple[LessonEntry, ...]:
