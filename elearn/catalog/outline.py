@@ -16,8 +16,8 @@ from flask import render_template
 from markupsafe import Markup, escape
 
 from elearn.content.structure import CourseStructure
-from elearn.learn.progress import Progress
 from elearn.core.i18n import gettext as _
+from elearn.learn.progress import Progress
 from elearn.web.i18n import current_locale
 
 _MARKER = re.compile("\0([LQ])(\\d+)\0")
@@ -28,8 +28,9 @@ def _pieces(course: CourseStructure, enrolled: bool) -> tuple[tuple[str, ...], d
     cached = course.fragments.get(key)
     if cached is None:
         html = render_template("catalog/_outline.html", course=course, enrolled=enrolled)
+        completed, done = escape(_("Completed")), escape(_("done"))
         ticks = {
-            "L": f'<span class="done" title="{escape(_("Completed"))}">✓ {escape(_("done"))}</span>',
+            "L": f'<span class="done" title="{completed}">✓ {done}</span>',
             "Q": f'<span class="done">✓ {escape(_("passed"))}</span>',
         }
         cached = (tuple(_MARKER.split(html)), ticks)

@@ -112,7 +112,7 @@ def test_true_false_keys_are_balanced(folder):
 @pytest.mark.parametrize("folder", PACKAGES, ids=[p.parent.name for p in PACKAGES])
 def test_no_option_text_recurs_across_many_questions(folder):
     _, f = course_figures(folder)
-    assert not f.repeated, f"option texts used in more than {OPTION_REPEAT_MAX} questions: {f.repeated}"
+    assert not f.repeated, f"options in more than {OPTION_REPEAT_MAX} questions: {f.repeated}"
 
 
 @pytest.mark.parametrize("folder", PACKAGES, ids=[p.parent.name for p in PACKAGES])
