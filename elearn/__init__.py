@@ -16,9 +16,36 @@ from elearn.config import CONFIGS, ROOT, Config
 from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
+class Elearn(Flask):
+    """Flask, remembering which registered callables are plain functions.
+
+    Flask asks `ensure_sync` about every before/after-request function, context processor
+    and view on every request (about twenty per page), and each answer costs an
+    `inspect.iscoroutinefunction` call. The answer never changes for a registered callable,
+    so it is kept (bounded: only the callables registered at start-up repeat)."""
+
+    _SYNC_LIMIT = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable
+            return super().ensure_sync(func)
+        result = super().ensure_sync(func)
+        if len(self._sync) < self._SYNC_LIMIT:
+            self._sync[func] = result
+        return result
+
+
 def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, course modules, errors, commands."""
-    app = Flask(
+    app = Elearn(
         __name__,
         template_folder=str(ROOT / "templates"),
         instance_path=os.environ.get("ELEARN_INSTANCE_PATH") or str(ROOT / "instance"),

@@ -248,3 +248,19 @@ def test_course_outline_is_shared_but_the_ticks_are_each_learners(app, auth_clie
 
     visitor = app.test_client().get("/courses/khoa-mau").get_data(as_text=True)
     assert "/lessons/bai-mot" not in visitor and 'class="done"' not in visitor
+
+
+def test_dashboard_leaves_out_archived_courses_and_keeps_the_others(app, learner_client, courses):
+    from elearn.content.models import Course
+
+    learner_client.post(f"/courses/{ECOM}/enroll")
+    learner_client.post("/courses/thuong-hieu-cau-chuyen-san-pham/enroll")
+    page = learner_client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/courses/{ECOM}"' in page
+    with app.app_context():
+        course = db.session.scalars(select(Course).where(Course.slug == ECOM)).one()
+        course.archived = True
+        db.session.commit()
+    page = learner_client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/courses/{ECOM}"' not in page
+    assert 'href="/courses/thuong-hieu-cau-chuyen-san-pham"' in page

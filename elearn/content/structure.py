@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from elearn.content.models import (
     Course,
@@ -199,6 +199,27 @@ def published_for_courses(course_ids: Iterable[int]) -> dict[int, CourseStructur
         return {}
     rows = read(_PUBLISHED_FOR_COURSES, {"course_ids": ids}).all()
     return {course_id: _structure(rid, digest) for course_id, rid, digest in rows}
+
+
+#: The columns that name a course's visible published revision, for callers that join them
+#: into their own query (saving a round trip) and then call `published_from(...)`.
+PUBLISHED_REVISION_COLUMNS = (
+    CourseRevision.id.label("revision_id"),
+    CourseRevision.content_hash.label("revision_hash"),
+)
+
+
+def published_revision_join(statement: Select, course_id: Any) -> Select:
+    """`statement` joined to the visible published revision of the course `course_id`."""
+    return statement.join(Course, and_(Course.id == course_id, Course.archived.is_(False))).join(
+        CourseRevision,
+        and_(CourseRevision.course_id == Course.id, CourseRevision.state == "published"),
+    )
+
+
+def published_from(revision_id: int, digest: str) -> CourseStructure:
+    """The structure of a published revision found by `published_revision_join`."""
+    return _structure(revision_id, digest)
 
 
 def for_revision(revision_id: int) -> CourseStructure | None:

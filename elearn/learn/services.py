@@ -154,22 +154,26 @@ class DashboardEntry:
 
 
 # Built once: the dashboard and /me/progress run these for every learner. The
-# enrolments come with their certificates (at most one per course) in one query.
+# enrolments come with their certificates (at most one per course) and their course's
+# visible published revision in one query; enrolments in hidden courses drop out.
 _MY_ENROLLMENTS = (
-    select(
-        Enrollment.course_id,
-        Enrollment.completed_at,
-        Certificate.code,
-        Certificate.issued_at,
-        Certificate.revoked_at,
-        Certificate.revoked_reason,
-    )
-    .outerjoin(
-        Certificate,
-        and_(
-            Certificate.user_id == Enrollment.user_id,
-            Certificate.course_id == Enrollment.course_id,
+    content.published_revision_join(
+        select(
+            Enrollment.course_id,
+            Enrollment.completed_at,
+            Certificate.code,
+            Certificate.issued_at,
+            Certificate.revoked_at,
+            Certificate.revoked_reason,
+            *content.PUBLISHED_REVISION_COLUMNS,
+        ).outerjoin(
+            Certificate,
+            and_(
+                Certificate.user_id == Enrollment.user_id,
+                Certificate.course_id == Enrollment.course_id,
+            ),
         ),
+        Enrollment.course_id,
     )
     .where(Enrollment.user_id == bindparam("user_id"))
     .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
@@ -184,10 +188,9 @@ def dashboard(user_id: int) -> list[DashboardEntry]:
     enrollments = read(_MY_ENROLLMENTS, {"user_id": user_id}).all()
     if not enrollments:
         return []
-    structures = content.published_for_courses(e.course_id for e in enrollments)
-    enrollments = [e for e in enrollments if e.course_id in structures]
-    if not enrollments:
-        return []
+    structures = {
+        e.course_id: content.published_from(e.revision_id, e.revision_hash) for e in enrollments
+    }
     done = set(read(_MY_COMPLETIONS, {"user_id": user_id}).scalars())
     quizzes = [q for s in structures.values() for q in s.quizzes]
     standings = standing.standings(user_id, quizzes)

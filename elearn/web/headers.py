@@ -23,18 +23,27 @@ CSP = "; ".join(
 
 
 def register(app: Flask) -> None:
+    fixed = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if app.config.get("HSTS"):
+        fixed.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    # Pages carry personal data and CSRF tokens: never store them in shared caches.
+    no_store = ("Cache-Control", "no-store")
+
     @app.after_request
     def security_headers(response: Response) -> Response:
+        """Each header unless the view set its own (one pass over the headers, not one per
+        header: this runs on every response)."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config.get("HSTS"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name in headers.keys()}
+        wanted = fixed
         if response.mimetype == "text/html" or response.mimetype == "application/json":
-            # Pages carry personal data and CSRF tokens: never store them in shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+            wanted = [*fixed, no_store]
+        headers.extend([pair for pair in wanted if pair[0].lower() not in present])
         return response
