@@ -239,11 +239,11 @@ def test_validate_reports_file_and_line(runner, app, course_dir, mutate, expecte
 
 def test_cli_sync_and_validate_shipped_courses(runner):
     result = runner.invoke(args=["courses", "validate"])
-    assert result.exit_code == 0 and result.output.startswith("OK: 3 course(s)")
+    assert result.exit_code == 0 and result.output.startswith("OK: 5 course(s)")
     first = runner.invoke(args=["courses", "sync"])
     second = runner.invoke(args=["courses", "sync"])
-    assert first.exit_code == 0 and first.output.count("revision 1 (new course)") == 3
-    assert second.exit_code == 0 and second.output == "All 3 course(s) unchanged.\n"
+    assert first.exit_code == 0 and first.output.count("revision 1 (new course)") == 5
+    assert second.exit_code == 0 and second.output == "All 5 course(s) unchanged.\n"
 
 
 def test_course_files_cannot_inject_script(app_ctx, course_dir):

@@ -4,7 +4,10 @@ A learner who did not read the lessons should not be able to pass by picking the
 option, by answering "False" to every true/false statement, or by spotting the option
 text that recurs in every question. For each shipped course (all of its banks together):
 
-* the right option is the longest (ties count) in at most 40% of single-choice questions;
+* the right option is the longest (ties count) in 10–40% of single-choice questions, and
+  the shortest (ties count) in 10–40% (with four options chance gives about 25%): a writer
+  who shortens every key to beat the first rule has made the second cue, and "never the
+  longest" is a cue too;
 * between 35% and 65% of true/false statements are true;
 * no option text appears in more than 3 questions;
 * every quiz that can draw a choice question shuffles its options, so position carries
@@ -29,7 +32,7 @@ from elearn.quiz.question import Question
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 PACKAGES = sorted(p for p in COURSES.glob("*/package") if (p / "course.toml").is_file())
 
-LONGEST_RIGHT_MAX = 0.40
+LENGTH_SHARE = (0.10, 0.40)
 TRUE_SHARE = (0.35, 0.65)
 OPTION_REPEAT_MAX = 3
 
@@ -47,6 +50,7 @@ def _norm(text: str) -> str:
 class Figures:
     single: int
     longest_right: int
+    shortest_right: int
     truefalse: int
     true_keys: int
     repeated: dict[str, int]
@@ -56,14 +60,28 @@ class Figures:
         return self.longest_right / self.single if self.single else 0.0
 
     @property
+    def shortest_share(self) -> float:
+        return self.shortest_right / self.single if self.single else 0.0
+
+    @property
     def true_share(self) -> float:
         return self.true_keys / self.truefalse if self.truefalse else 0.5
 
 
-def right_is_longest(question: Question) -> bool:
-    lengths = [len(option.text.text.strip()) for option in question.options]
+def _lengths(question: Question) -> tuple[list[int], list[int]]:
+    every = [len(option.text.text.strip()) for option in question.options]
     right = [len(option.text.text.strip()) for option in question.options if option.fraction >= 1]
-    return bool(right) and max(right) >= max(lengths)
+    return every, right
+
+
+def right_is_longest(question: Question) -> bool:
+    every, right = _lengths(question)
+    return bool(right) and max(right) >= max(every)
+
+
+def right_is_shortest(question: Question) -> bool:
+    every, right = _lengths(question)
+    return bool(right) and min(right) <= min(every)
 
 
 def figures(questions: list[Question]) -> Figures:
@@ -77,6 +95,7 @@ def figures(questions: list[Question]) -> Figures:
     return Figures(
         single=len(single),
         longest_right=sum(right_is_longest(q) for q in single),
+        shortest_right=sum(right_is_shortest(q) for q in single),
         truefalse=len(truefalse),
         true_keys=sum(bool(q.answer) for q in truefalse),
         repeated={text: n for text, n in seen.items() if n > OPTION_REPEAT_MAX},
@@ -92,9 +111,20 @@ def course_figures(folder: Path) -> tuple[Package, Figures]:
 def test_the_longest_option_is_not_the_key(folder):
     _, f = course_figures(folder)
     assert f.single >= 5, "a course's banks hold single-choice questions"
-    assert f.longest_share <= LONGEST_RIGHT_MAX, (
+    low, high = LENGTH_SHARE
+    assert low <= f.longest_share <= high, (
         f"the right option is the longest in {f.longest_right} of {f.single} single-choice "
-        f"questions ({f.longest_share:.0%} > {LONGEST_RIGHT_MAX:.0%})"
+        f"questions ({f.longest_share:.0%}, not within {low:.0%}–{high:.0%})"
+    )
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=[p.parent.name for p in PACKAGES])
+def test_the_shortest_option_is_not_the_key(folder):
+    _, f = course_figures(folder)
+    low, high = LENGTH_SHARE
+    assert low <= f.shortest_share <= high, (
+        f"the right option is the shortest in {f.shortest_right} of {f.single} single-choice "
+        f"questions ({f.shortest_share:.0%}, not within {low:.0%}–{high:.0%})"
     )
 
 
@@ -146,8 +176,8 @@ def test_the_figures_see_cueing():
     cued = [single("một câu trả lời dài và đầy đủ nhất", "ngắn", "ngắn nữa") for _ in range(3)]
     fair = [single("ngắn", "một phương án sai nhưng dài hơn", f"sai {i}") for i in range(2)]
     f = figures(cued + fair + [_q("truefalse", answer=False) for _ in range(3)])
-    assert (f.single, f.longest_right) == (5, 3)
-    assert f.longest_share == 0.6 > LONGEST_RIGHT_MAX
+    assert (f.single, f.longest_right, f.shortest_right) == (5, 3, 2)
+    assert f.longest_share == 0.6 > LENGTH_SHARE[1]
     assert (f.truefalse, f.true_keys) == (3, 0)
     assert f.repeated == {"ngắn": 5}  # two wrong "ngắn" options, and the fair keys
     many = [single(f"đúng {i}", "Tất cả các ý trên", f"x{i}") for i in range(4)]
@@ -159,7 +189,8 @@ def _report() -> None:  # pragma: no cover - a report for people
         _, f = course_figures(folder)
         print(
             f"{folder.parent.name:22} single-choice {f.single:3}  right=longest "
-            f"{f.longest_right:3} ({f.longest_share:4.0%})  true/false {f.truefalse:3}  true "
+            f"{f.longest_right:3} ({f.longest_share:4.0%})  right=shortest {f.shortest_right:3} "
+            f"({f.shortest_share:4.0%})  true/false {f.truefalse:3}  true "
             f"{f.true_keys:3} ({f.true_share:4.0%})  repeated options {len(f.repeated)}"
         )
 
