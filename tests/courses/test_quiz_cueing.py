@@ -197,3 +197,55 @@ def _report() -> None:  # pragma: no cover - a report for people
 
 if __name__ == "__main__":  # pragma: no cover
     _report()
+
+
+# ------------------------------------------------- feedback that contradicts the key
+
+#: How the shipped banks open feedback that says "right" or "wrong".
+_SAYS_RIGHT = re.compile(r"^\s*(đúng|chính xác)\b", re.IGNORECASE)
+_SAYS_WRONG = re.compile(r"^\s*(sai|chưa đúng|không đúng|chưa chính xác)\b", re.IGNORECASE)
+
+
+def contradicting_feedback(question: Question) -> list[str]:
+    """Feedback that tells a learner the opposite of what they got: "Chưa đúng" on the key,
+    "Đúng" on a wrong option (a true/false statement's two feedbacks swapped, say)."""
+    found = []
+
+    def check(text: str, right: bool, where: str) -> None:
+        if (right and _SAYS_WRONG.match(text)) or (not right and _SAYS_RIGHT.match(text)):
+            found.append(f"{question.name} ({where}): {text[:60]!r}")
+
+    for option in question.options:
+        check(option.feedback.text, option.fraction > 0, option.text.text[:30])
+    if question.qtype == "truefalse":
+        # feedback_true is shown to a learner who answered "true".
+        check(question.feedback_true.text, question.answer is True, "answer true")
+        check(question.feedback_false.text, question.answer is False, "answer false")
+    return found
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=[p.parent.name for p in PACKAGES])
+def test_feedback_agrees_with_the_key(folder):
+    package = read_package(folder)
+    problems = [p for _, q in package.questions for p in contradicting_feedback(q)]
+    assert not problems, problems
+
+
+def test_contradicting_feedback_is_seen():
+    from elearn.quiz.question import Option, Text
+
+    swapped = _q(
+        "truefalse",
+        answer=True,
+        feedback_true=Text("Chưa đúng. Câu này đúng."),
+        feedback_false=Text("Đúng. Câu này đúng."),
+    )
+    assert len(contradicting_feedback(swapped)) == 2
+    fine = _q(
+        "single",
+        options=[
+            Option("a", Text("x"), 1.0, Text("Đúng. Vì…")),
+            Option("b", Text("y"), 0.0, Text("Chưa đúng. Vì…")),
+        ],
+    )
+    assert contradicting_feedback(fine) == []
