@@ -12,7 +12,7 @@ from sqlalchemy import select
 from elearn.extensions import db
 from elearn.quiz import attempts as services
 from elearn.quiz.models import QuizAttempt
-from tests.conftest import PASSWORD, committed
+from tests.conftest import PASSWORD, committed, draw_everything
 from tests.test_quiz import (
     FIXTURES,
     SLUG,
@@ -23,6 +23,7 @@ from tests.test_quiz import (
 from tests.test_regions_i18n_migrations import scratch_database_url  # noqa: F401 (fixture)
 
 QUALITY = "quan-ly-san-xuat-chat-luong"
+ECOM = "thuong-mai-dien-tu"
 
 
 def _start(client, slug: str, key: str, **data) -> int:
@@ -40,35 +41,37 @@ def _question_named(app, attempt_id: int, name: str) -> int:
 # --------------------------------------------------------------------------- item 13
 
 
-def test_a_year_typed_the_vietnamese_way_is_right_and_shown_so(app, courses, learner_client):
+def test_an_amount_typed_the_vietnamese_way_is_right_and_shown_so(app, courses, learner_client):
     client = learner_client
-    client.post(f"/courses/{QUALITY}/enroll")
-    attempt_id = _start(client, QUALITY, "kiem-tra-phan-1")
+    client.post(f"/courses/{ECOM}/enroll")
+    draw_everything(app, ECOM, "kiem-tra-phan-2")
+    attempt_id = _start(client, ECOM, "kiem-tra-phan-2")
     answers = right_answers(app, attempt_id)
-    year = _question_named(app, attempt_id, "p1-nam-globalgap")
-    answers[str(year)] = "1.997"
+    payout = _question_named(app, attempt_id, "p2-tien-ve")
+    answers[str(payout)] = "163.000"
     submitted = client.post(f"/attempts/{attempt_id}/submit", data=form_data(answers))
     assert submitted.status_code == 303
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
-        assert attempt.result[str(year)]["correct"] is True
+        assert attempt.result[str(payout)]["correct"] is True
         assert attempt.score == 100
     review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
-    assert "<strong>Câu trả lời của bạn:</strong> 1.997</p>" in review
-    assert "<strong>Đáp án đúng:</strong> 1.997</p>" in review
+    assert "<strong>Câu trả lời của bạn:</strong> 163.000</p>" in review
+    assert "<strong>Đáp án đúng:</strong> 163.000</p>" in review
 
 
-@pytest.mark.parametrize("typed", ["1,000.5", "19.97.0"])
+@pytest.mark.parametrize("typed", ["1,000.5", "163.00.0"])
 def test_a_number_that_fits_no_rule_is_refused_not_marked_wrong(
     app, courses, learner_client, typed
 ):
     client = learner_client
-    client.post(f"/courses/{QUALITY}/enroll")
-    attempt_id = _start(client, QUALITY, "kiem-tra-phan-1")
-    year = _question_named(app, attempt_id, "p1-nam-globalgap")
+    client.post(f"/courses/{ECOM}/enroll")
+    draw_everything(app, ECOM, "kiem-tra-phan-2")
+    attempt_id = _start(client, ECOM, "kiem-tra-phan-2")
+    payout = _question_named(app, attempt_id, "p2-tien-ve")
     refused = client.post(
         f"/attempts/{attempt_id}/save",
-        data=form_data({str(year): typed}),
+        data=form_data({str(payout): typed}),
         headers={"X-Requested-With": "fetch"},
     )
     assert refused.status_code == 400
