@@ -255,6 +255,8 @@ def test_dashboard_leaves_out_archived_courses_and_keeps_the_others(app, learner
 
     learner_client.post(f"/courses/{ECOM}/enroll")
     learner_client.post("/courses/thuong-hieu-cau-chuyen-san-pham/enroll")
+    lesson = first_lessons(app, ECOM, 1)[0]
+    assert learner_client.get(f"/courses/{ECOM}/lessons/{lesson}").status_code == 200
     page = learner_client.get("/dashboard").get_data(as_text=True)
     assert f'href="/courses/{ECOM}"' in page
     with app.app_context():
@@ -264,3 +266,8 @@ def test_dashboard_leaves_out_archived_courses_and_keeps_the_others(app, learner
     page = learner_client.get("/dashboard").get_data(as_text=True)
     assert f'href="/courses/{ECOM}"' not in page
     assert 'href="/courses/thuong-hieu-cau-chuyen-san-pham"' in page
+    # The course and its lessons are gone for the enrolled learner and for visitors.
+    assert learner_client.get(f"/courses/{ECOM}").status_code == 404
+    assert app.test_client().get(f"/courses/{ECOM}").status_code == 404
+    assert learner_client.get(f"/courses/{ECOM}/lessons/{lesson}").status_code == 404
+    assert learner_client.get("/courses/thuong-hieu-cau-chuyen-san-pham").status_code == 200

@@ -153,3 +153,6 @@ def test_page_query_counts_are_flat(app, make_user, auth_client, count_queries):
     large = measure(client, headers, count_queries)
     assert small == large
     assert max(large.values()) <= 8, large
+    # The learner's hot pages (statements include SQLite's BEGIN and the session check):
+    # the lesson page reads its course and the learner's state in one query.
+    assert large["lesson"] <= 3 and large["course"] <= 4 and large["dashboard"] <= 5, large

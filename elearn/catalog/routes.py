@@ -11,6 +11,7 @@ from elearn.content import structure
 from elearn.content.modules import tools_for
 from elearn.extensions import db
 from elearn.learn import services as learn
+from elearn.learn.enrolment import published_with_state
 from elearn.learn.progress import completion_rule_text
 from elearn.web.labels import TOPIC_LABELS
 
@@ -37,10 +38,14 @@ def index():
 @bp.get("/courses/<slug>")
 def course(slug: str):
     """Outline, time, completion rule, enrol button or progress."""
-    course = structure.published(slug)
+    if current_user.is_authenticated:
+        course, state = published_with_state(slug, current_user.id)
+        view = course and learn.course_view(current_user.id, course, state)
+    else:
+        course = structure.published(slug)
+        view = course and learn.course_view(None, course)
     if course is None:
         abort(404)
-    view = learn.course_view(current_user.id if current_user.is_authenticated else None, course)
     return render_template(
         "catalog/course.html",
         course=course,

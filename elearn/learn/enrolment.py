@@ -9,7 +9,9 @@ from sqlalchemy import and_, bindparam, select
 
 from elearn.auth.models import User
 from elearn.certificates.models import Certificate
-from elearn.content.models import Lesson
+from elearn.content import structure
+from elearn.content.models import Course, CourseRevision, Lesson
+from elearn.content.structure import CourseStructure
 from elearn.core.db import insert_ignore, read
 from elearn.extensions import db
 from elearn.learn.models import Enrollment, LessonCompletion
@@ -69,20 +71,22 @@ def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
     return set(read(_DONE, {"user_id": user_id, "course_id": course_id}).scalars())
 
 
-# Built once: the lesson page's enrolment and completions in one query.
+_STATE_COLUMNS = (
+    Enrollment.id.label("enrollment_id"),
+    Enrollment.completed_at,
+    Enrollment.lessons_done,
+    Enrollment.lessons_total,
+    Enrollment.percent,
+    Certificate.code.label("certificate_code"),
+    Certificate.issued_at.label("certificate_issued_at"),
+    Certificate.revoked_at.label("certificate_revoked_at"),
+    Certificate.revoked_reason.label("certificate_revoked_reason"),
+    Lesson.id.label("lesson_id"),
+)
+
+# Built once: the enrolment, its certificate and its completed lessons in one query.
 _ENROLLED_AND_DONE = (
-    select(
-        Enrollment.id,
-        Enrollment.completed_at,
-        Enrollment.lessons_done,
-        Enrollment.lessons_total,
-        Enrollment.percent,
-        Certificate.code.label("certificate_code"),
-        Certificate.issued_at.label("certificate_issued_at"),
-        Certificate.revoked_at.label("certificate_revoked_at"),
-        Certificate.revoked_reason.label("certificate_revoked_reason"),
-        Lesson.id.label("lesson_id"),
-    )
+    select(*_STATE_COLUMNS)
     .select_from(Enrollment)
     .outerjoin(
         Certificate,
@@ -120,14 +124,10 @@ class EnrolmentState:
     certificate_revoked_reason: str | None = None
 
 
-def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
-    """The enrolment and its completed lessons in one query; None when not enrolled."""
-    rows = read(_ENROLLED_AND_DONE, {"user_id": user_id, "course_id": course_id}).all()
-    if not rows:
-        return None
+def _state(rows: list) -> EnrolmentState:
     first = rows[0]
     return EnrolmentState(
-        first.id,
+        first.enrollment_id,
         first.completed_at,
         frozenset(r.lesson_id for r in rows if r.lesson_id is not None),
         first.lessons_done,
@@ -138,3 +138,48 @@ def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
         first.certificate_revoked_at,
         first.certificate_revoked_reason,
     )
+
+
+def enrolment_state(user_id: int, course_id: int) -> EnrolmentState | None:
+    """The enrolment and its completed lessons in one query; None when not enrolled."""
+    rows = read(_ENROLLED_AND_DONE, {"user_id": user_id, "course_id": course_id}).all()
+    return _state(rows) if rows else None
+
+
+# Built once: the lesson and course pages' first query. The visible course's published
+# revision by its address, with this learner's enrolment and completions (as above).
+_PUBLISHED_WITH_STATE = (
+    select(
+        *structure.PUBLISHED_REVISION_COLUMNS,
+        *_STATE_COLUMNS,
+    )
+    .select_from(Course)
+    .join(
+        CourseRevision,
+        and_(CourseRevision.course_id == Course.id, CourseRevision.state == "published"),
+    )
+    .outerjoin(
+        Enrollment,
+        and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id")),
+    )
+    .outerjoin(
+        Certificate,
+        and_(Certificate.user_id == Enrollment.user_id, Certificate.course_id == Course.id),
+    )
+    .outerjoin(LessonCompletion, LessonCompletion.user_id == Enrollment.user_id)
+    .outerjoin(Lesson, and_(Lesson.id == LessonCompletion.lesson_id, Lesson.course_id == Course.id))
+    .where(Course.slug == bindparam("slug"), Course.archived.is_(False))
+)
+
+
+def published_with_state(
+    slug: str, user_id: int
+) -> tuple[CourseStructure | None, EnrolmentState | None]:
+    """The published structure of a visible course and this learner's enrolment state, in
+    one query (what `structure.published` and `enrolment_state` give in two)."""
+    rows = read(_PUBLISHED_WITH_STATE, {"slug": slug, "user_id": user_id}).all()
+    if not rows:
+        return None, None
+    first = rows[0]
+    course = structure.published_from(first.revision_id, first.revision_hash)
+    return course, (_state(rows) if first.enrollment_id is not None else None)

@@ -11,7 +11,7 @@ from elearn.content.render import video_embed_url
 from elearn.core.db import discard
 from elearn.core.errors import Forbidden
 from elearn.learn import services
-from elearn.learn.enrolment import get_enrollment
+from elearn.learn.enrolment import get_enrollment, published_with_state
 from elearn.learn.progress import step_after_lesson
 from elearn.web.forms import EmptyForm
 
@@ -44,14 +44,16 @@ def enroll(slug: str):
 @login_required
 def lesson(slug: str, lesson_slug: str):
     """A lesson with previous/next, progress and "mark as complete"."""
-    course = _course_or_404(slug)
+    course, state = published_with_state(slug, current_user.id)
+    if course is None:
+        abort(404)
     lesson = course.lesson_by_slug.get(lesson_slug)
     try:
         if lesson is None:
-            if get_enrollment(current_user.id, course.course_id) is None:
+            if state is None:
                 raise Forbidden(_("Enrol in the course to read its lessons."))
             abort(404)
-        page = services.lesson_page(current_user.id, course, lesson)
+        page = services.lesson_page(current_user.id, course, lesson, state)
     except Forbidden as exc:
         flash(exc.message, "info")
         return redirect(url_for("catalog.course", slug=slug))

@@ -87,8 +87,16 @@ def progress_in(user_id: int, course: CourseStructure, enrollment: Enrollment) -
     )
 
 
-def course_view(user_id: int | None, course: CourseStructure) -> CourseView:
-    state = enrolment_state(user_id, course.course_id) if user_id is not None else None
+_LOOK_UP = object()
+
+
+def course_view(
+    user_id: int | None, course: CourseStructure, state: EnrolmentState | None | object = _LOOK_UP
+) -> CourseView:
+    """The course page's view; `state` when the caller already has it
+    (`enrolment.published_with_state`), else it is looked up."""
+    if state is _LOOK_UP:
+        state = enrolment_state(user_id, course.course_id) if user_id is not None else None
     if state is None:
         return CourseView(course, None, None, None)
     progress = build_progress(
@@ -127,9 +135,16 @@ class LessonPage:
         return self.lesson.id in self.progress.done_ids
 
 
-def lesson_page(user_id: int, course: CourseStructure, lesson: LessonEntry) -> LessonPage:
-    """The lesson with its neighbours and the learner's progress; Forbidden unless enrolled."""
-    state = enrolment_state(user_id, course.course_id)
+def lesson_page(
+    user_id: int,
+    course: CourseStructure,
+    lesson: LessonEntry,
+    state: EnrolmentState | None | object = _LOOK_UP,
+) -> LessonPage:
+    """The lesson with its neighbours and the learner's progress; Forbidden unless enrolled.
+    `state` when the caller already has it (`enrolment.published_with_state`)."""
+    if state is _LOOK_UP:
+        state = enrolment_state(user_id, course.course_id)
     if state is None:
         raise Forbidden(_("Enrol in the course to read its lessons."))
     lessons = course.lessons
