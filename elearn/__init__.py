@@ -227,10 +227,18 @@ def register_commands(app: Flask) -> None:
     from elearn.auth.commands import demo, users_cli
     from elearn.content.commands import courses_cli
     from elearn.jobs.commands import jobs_cli, maintenance_cli
-    from elearn.quiz.commands import quizzes_cli
+    from elearn.quiz.commands import questions_cli, quizzes_cli
     from elearn.regions.commands import regions_cli
 
-    for command in (users_cli, courses_cli, regions_cli, quizzes_cli, jobs_cli, maintenance_cli):
+    for command in (
+        users_cli,
+        courses_cli,
+        regions_cli,
+        quizzes_cli,
+        questions_cli,
+        jobs_cli,
+        maintenance_cli,
+    ):
         app.cli.add_command(command)
     app.cli.add_command(demo)
 

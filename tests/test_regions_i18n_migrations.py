@@ -83,6 +83,23 @@ def test_template_is_up_to_date_with_the_code():
     assert found - template == set(), "new strings: run `make translations`"
 
 
+def test_no_message_hides_inside_an_f_string():
+    """Babel does not extract `_("…")` written inside an f-string: `make translations`
+    would drop its translation (it did, once, for the course outline's "passed")."""
+    import ast
+
+    names = {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
+    hidden = []
+    for path in sorted((ROOT / "elearn").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in names:
+                    hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert hidden == []
+
+
 def test_migrations_build_the_models_schema_with_constraints(app_ctx):
     inspector = inspect(db.engine)
     tables = set(inspector.get_table_names())

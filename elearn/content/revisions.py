@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -241,10 +244,16 @@ def _store_questions(course: Course, revision: CourseRevision, package: Package)
     db.session.flush()
 
 
-def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
+def question_content_hash(parsed: ParsedQuestion) -> str:
+    """The identity of a question's content (its HTML rendered first): a version's
+    ``content_hash``. Equal hashes mean saving the question changes nothing."""
     render_question(parsed)
+    return _digest(question_to_data(parsed))
+
+
+def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
+    digest = question_content_hash(parsed)
     data = question_to_data(parsed)
-    digest = _digest(data)
     existing = db.session.scalar(
         select(QuestionVersion).where(
             QuestionVersion.question_id == question_id, QuestionVersion.content_hash == digest
@@ -271,6 +280,139 @@ def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersi
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def question_hashes(revision: CourseRevision) -> dict[str, str]:
+    """Name -> content hash of every question in ``revision``: the ``existing`` argument
+    of an import preview (``elearn.quiz.importing``)."""
+    return dict(
+        db.session.execute(
+            select(Question.name, QuestionVersion.content_hash)
+            .join(RevisionQuestion, RevisionQuestion.question_id == Question.id)
+            .join(QuestionVersion, QuestionVersion.id == RevisionQuestion.version_id)
+            .where(RevisionQuestion.revision_id == revision.id)
+        ).all()
+    )
+
+
+def revision_questions(
+    revision: CourseRevision, category: str | None = None
+) -> list[ParsedQuestion]:
+    """The questions of ``revision`` in bank order, or those of one category (to export)."""
+    statement = (
+        select(QuestionVersion.data)
+        .join(RevisionQuestion, RevisionQuestion.version_id == QuestionVersion.id)
+        .where(RevisionQuestion.revision_id == revision.id)
+        .order_by(RevisionQuestion.position, RevisionQuestion.id)
+    )
+    if category is not None:
+        statement = statement.where(QuestionVersion.category == category)
+    return [question_from_data(data) for data in db.session.scalars(statement)]
+
+
+def quiz_questions(revision: CourseRevision, quiz_key: str) -> list[ParsedQuestion]:
+    """Every question a quiz of ``revision`` may draw, in the order of its items (its
+    fixed questions, every question of its categories), each once; NotFound if no quiz."""
+    items = db.session.scalar(
+        select(RevisionQuiz.items)
+        .join(Quiz, Quiz.id == RevisionQuiz.quiz_id)
+        .where(RevisionQuiz.revision_id == revision.id, Quiz.key == quiz_key)
+    )
+    if items is None:
+        raise NotFound(_("No such quiz."))
+    bank = revision_questions(revision)
+    chosen: dict[str, ParsedQuestion] = {}
+    for item in items:
+        if "question" in item:
+            matches = [q for q in bank if q.name == item["question"]]
+        else:
+            matches = [q for q in bank if q.category == item["category"]]
+        for q in matches:
+            chosen.setdefault(q.name, q)
+    return list(chosen.values())
+
+
+@dataclass(frozen=True)
+class QuestionsSaved:
+    """What :func:`add_questions_to_revision` did, by question name in input order."""
+
+    added: list[str]
+    changed: list[str]
+    unchanged: list[str]
+
+
+_BANK_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def _bank_for(category: str) -> str:
+    """A bank (file) name for new questions of ``category``: its slug, "questions" if none."""
+    return _BANK_CHARS.sub("-", fold(category)).strip("-")[:80].strip("-") or "questions"
+
+
+def add_questions_to_revision(
+    revision: CourseRevision, questions: Sequence[ParsedQuestion]
+) -> QuestionsSaved:
+    """Put imported questions in the draft ``revision``, all of them or (on an error)
+    none, since the caller's unit of work rolls back: a name new to the revision gets a
+    question key (reused if the course had one) and a version, a changed one points at a
+    new version keeping its place in its bank, an identical one is left untouched.
+
+    The questions must have been checked (an import preview with no problems): names
+    unique, every ``validate`` problem fixed. New questions go to the bank of the
+    revision's other questions of their category, else a bank named after the category.
+    Flushes, never commits. Raises Conflict for a revision that is not a draft (published
+    and retired revisions never change) and ValueError for repeated names.
+    """
+    if revision.state != "draft":
+        raise Conflict(_("Only a draft can be changed: a published revision never changes."))
+    names = [q.name for q in questions]
+    if len(set(names)) != len(names):
+        raise ValueError("question names repeat")
+    current = {
+        name: row
+        for name, row in db.session.execute(
+            select(Question.name, RevisionQuestion)
+            .join(RevisionQuestion, RevisionQuestion.question_id == Question.id)
+            .where(RevisionQuestion.revision_id == revision.id)
+        ).all()
+    }
+    banks = dict(
+        db.session.execute(
+            select(QuestionVersion.category, func.min(RevisionQuestion.bank))
+            .join(QuestionVersion, QuestionVersion.id == RevisionQuestion.version_id)
+            .where(RevisionQuestion.revision_id == revision.id)
+            .group_by(QuestionVersion.category)
+        ).all()
+    )
+    position = max((row.position for row in current.values()), default=-1)
+    keys = _keys(
+        Question, revision.course_id, Question.name, [n for n in names if n not in current]
+    )
+    added, changed, unchanged = [], [], []
+    for parsed in questions:
+        row = current.get(parsed.name)
+        if row is None:
+            position += 1
+            version = _question_version(keys[parsed.name], parsed)
+            db.session.add(
+                RevisionQuestion(
+                    revision_id=revision.id,
+                    question_id=keys[parsed.name],
+                    version_id=version.id,
+                    bank=banks.setdefault(parsed.category, _bank_for(parsed.category)),
+                    position=position,
+                )
+            )
+            added.append(parsed.name)
+            continue
+        version = _question_version(row.question_id, parsed)
+        if version.id == row.version_id:
+            unchanged.append(parsed.name)
+        else:
+            row.version_id = version.id
+            changed.append(parsed.name)
+    db.session.flush()
+    return QuestionsSaved(added, changed, unchanged)
 
 
 def _store_quizzes(

@@ -23,7 +23,8 @@ by one blank line and the text ends with a newline.
 
 ``bank_problems(questions)`` lists what would stop a list of questions from reading back:
 each question's ``validate`` problems, duplicate names, and a question without a category
-after one with a category (GIFT cannot go back to "no category").
+after one with a category (GIFT cannot go back to "no category");
+``named_bank_problems`` gives them as (name, problem) pairs.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from elearn.quiz.gift import escape, write_text
 from elearn.quiz.question import Question
 from elearn.quiz.types import get_type, validate
 
-__all__ = ["bank_problems", "write_gift", "write_question"]
+__all__ = ["bank_problems", "named_bank_problems", "write_gift", "write_question"]
 
 DIRECTIVE = "// elearn: ignore-diacritics"
 
@@ -63,15 +64,20 @@ def write_gift(questions: Iterable[Question]) -> str:
 
 def bank_problems(questions: Iterable[Question]) -> list[str]:
     """Why ``questions`` would not read back from ``write_gift`` as they are; [] if none."""
-    problems: list[str] = []
+    return [f"{name}: {problem}" for name, problem in named_bank_problems(questions)]
+
+
+def named_bank_problems(questions: Iterable[Question]) -> list[tuple[str, str]]:
+    """:func:`bank_problems` as (question name, problem) pairs."""
+    problems: list[tuple[str, str]] = []
     names: set[str] = set()
     category = ""
     for q in questions:
-        problems += [f"{q.name}: {p}" for p in validate(q)]
+        problems += [(q.name, p) for p in validate(q)]
         if q.name in names:
-            problems.append(f"{q.name}: duplicate question name")
+            problems.append((q.name, "duplicate question name"))
         names.add(q.name)
         if category and not q.category:
-            problems.append(f"{q.name}: no category after questions with a category")
+            problems.append((q.name, "no category after questions with a category"))
         category = q.category or category
     return problems
