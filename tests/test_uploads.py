@@ -4,6 +4,7 @@ headers. Every file here is made in the test (Pillow, fpdf2 or by hand)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import re
@@ -15,13 +16,30 @@ import pytest
 from fpdf import FPDF
 from PIL import ExifTags, Image, ImageDraw
 
-from elearn.content import media
+from elearn.content import media, structure
+from elearn.content.models import CourseRevision
+from elearn.content.package import (
+    LessonData,
+    files_from_zip,
+    read_files,
+    render_lesson,
+    write_files,
+    write_zip,
+)
+from elearn.content.render import IMAGE_SIZES, sanitize_html
+from elearn.content.revisions import import_package, package_of
 from elearn.content.uploads import (
     UploadRefused,
     UploadTooLarge,
+    asset_links,
+    check_content,
+    is_variant,
     process_upload,
+    store_upload,
 )
 from elearn.content.uploads.formats import minimal_exif, refuse_damaged, refuse_hidden_content
+from elearn.extensions import db
+from tests.conftest import committed
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -469,3 +487,154 @@ def test_minimal_exif_is_read_back_as_just_the_orientation():
     image = Image.new("RGB", (20, 10))
     data = encode(image, "JPEG", exif=b"Exif\x00\x00" + minimal_exif(6))
     assert dict(Image.open(io.BytesIO(data)).getexif()) == {0x0112: 6}
+
+
+# --------------------------------------------------------------------------- packages
+
+
+def package_files(asset_name: str, asset: bytes) -> dict[str, bytes]:
+    manifest = (
+        'slug = "khoa-anh"\ntitle = "Khóa ảnh"\nsummary = "Tóm tắt"\ntopic = "ocop-criteria"\n'
+        'audience = "Mọi người"\nestimated_hours = 1.0\nversion = "1"\nlanguage = "vi"\n'
+        'published = true\ntools = []\n\n[[sections]]\ntitle = "Phần 1"\n'
+        'lessons = ["bai-mot"]\nquizzes = []\n'
+    )
+    lesson = f"---\ntitle: Bài một\nminutes: 5\n---\n\nẢnh: ![Sản phẩm](assets/{asset_name})\n"
+    return {
+        "course.toml": manifest.encode(),
+        "lessons/bai-mot.md": lesson.encode(),
+        f"assets/{asset_name}": asset,
+    }
+
+
+def test_a_package_asset_is_checked_like_an_upload():
+    jpeg = encode(photo(300, 200), "JPEG")
+    assert read_files(package_files("anh.jpg", jpeg)).assets["anh.jpg"] == jpeg
+    for name, data in (
+        ("anh.jpg", jpeg + b"<script>alert(1)</script>"),
+        ("tai-lieu.pdf", hand_pdf(catalog(b"/OpenAction << /S /JavaScript /JS (x) >>"), *PAGES)),
+    ):
+        with pytest.raises(Exception) as caught:
+            read_files(package_files(name, data))
+        assert f"assets/{name}:1:" in str(caught.value)
+    assert check_content("a.pdf", pdf_document()) == "application/pdf"
+
+
+# --------------------------------------------------------------------------- stored and served
+
+
+def test_stored_uploads_render_as_a_picture_and_are_served_safely(app, client, big_photo):
+    upload = process_upload("Sản phẩm.jpg", big_photo)
+    document = process_upload("Hướng dẫn.pdf", pdf_document())
+    stored = committed(store_upload, upload)
+    assert committed(store_upload, upload) == stored  # twice: the same asset
+    pdf = committed(store_upload, document)
+    assert stored.sha256 == hashlib.sha256(upload.original).hexdigest()
+    assert media.storage().get(stored.sha256) == upload.original
+
+    lesson = LessonData(
+        slug="bai",
+        title="Bài",
+        minutes=3,
+        required=True,
+        video_url=None,
+        video_minutes=None,
+        source=(
+            f"---\ntitle: Bài\nminutes: 3\n---\n\n![Sản phẩm *mới*](assets/{stored.name})\n\n"
+            f"[Tải ảnh gốc](assets/{stored.name}) · [Hướng dẫn](assets/{pdf.name})\n"
+        ),
+    )
+    urls, pictures = asset_links({stored.name: stored.sha256, pdf.name: pdf.sha256})
+    html = render_lesson(lesson, urls, pictures)
+    assert sanitize_html(html) == html
+    match = re.search(r"<picture><source ([^>]*)><img ([^>]*)></picture>", html)
+    assert match, html
+    source, img = match.groups()
+    assert 'type="image/webp"' in source and f'sizes="{IMAGE_SIZES}"' in source
+    webp = re.findall(r"(/media/[0-9a-f]{64}/[^ ]+) (\d+)w", source)
+    assert [int(w) for _u, w in webp] == [320, 640, 1280]
+    assert all(u.endswith(".webp") for u, _w in webp)
+    assert 'alt="Sản phẩm mới"' in img and 'loading="lazy"' in img
+    assert 'width="1280" height="1707"' in img
+    fallback = re.findall(r"(/media/[0-9a-f]{64}/[^ ]+\.jpg) (\d+)w", img)
+    assert [int(w) for _u, w in fallback] == [320, 640, 1280]
+    assert re.search(r'src="(/media/[0-9a-f]{64}/[^"]+-640\.jpg)"', img)
+    # A link to the image downloads the original; the original is never an <img>.
+    assert f'href="{stored.url}"' in html and f'src="{stored.url}"' not in html
+    assert f'href="{pdf.url}"' in html
+
+    original = client.get(stored.url)
+    assert original.status_code == 200 and original.data == upload.original
+    assert original.mimetype == "image/jpeg"
+    assert original.headers["Content-Disposition"].startswith("attachment")
+    for url, _width in webp[:1] + fallback[-1:]:
+        assert is_variant(url.split("/")[2])
+        variant = client.get(url)
+        assert variant.status_code == 200
+        assert variant.mimetype == ("image/webp" if url.endswith(".webp") else "image/jpeg")
+        assert variant.headers["Content-Disposition"].startswith("inline")
+        assert variant.headers["X-Content-Type-Options"] == "nosniff"
+        assert variant.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "sandbox" in variant.headers["Content-Security-Policy"]
+        variant.close()
+    attachment = client.get(pdf.url)
+    assert attachment.mimetype == "application/pdf"
+    assert attachment.headers["Content-Disposition"].startswith("attachment")
+    assert attachment.headers["X-Content-Type-Options"] == "nosniff"
+    assert "immutable" in attachment.headers["Cache-Control"]
+    for response in (original, attachment):
+        response.close()
+    # The type served is the one checked, whatever the URL's name says.
+    renamed = client.get(f"/media/{pdf.sha256}/trang.html")
+    assert renamed.mimetype == "application/pdf"
+    assert renamed.headers["Content-Disposition"].startswith("attachment")
+    renamed.close()
+    # The manifest is kept under a derived key: never served.
+    manifest_key = media.derived_key("variants/v1", stored.sha256)
+    assert media.storage().exists(manifest_key)
+    assert client.get(f"/media/{manifest_key}/x.json").status_code == 404
+    assert client.get("/media/" + "f" * 64 + "/x.jpg").status_code == 404
+
+
+def test_an_uploaded_image_in_a_course_is_shown_in_sizes_and_exported_as_kept(app, big_photo):
+    """Upload -> course -> lesson page shows the sizes -> export holds the kept original,
+    and reading the export and writing it again gives the same bytes."""
+    upload = process_upload("Sản phẩm.jpg", big_photo)
+    stored = committed(store_upload, upload)
+    files = package_files(stored.name, upload.original)
+    committed(import_package, read_files(files), publish_now=True)
+    course = structure.published("khoa-anh")
+    html = structure.lesson_html(course.lesson_by_slug["bai-mot"].version_id)
+    assert "<picture>" in html
+    for url, width in stored.picture.webp + stored.picture.fallback:
+        assert f"{url} {width}w" in html
+    revision = db.session.get(CourseRevision, course.revision_id)
+    exported = write_zip(write_files(package_of(revision)))
+    with zipfile.ZipFile(io.BytesIO(exported)) as archive:
+        assert archive.read(f"assets/{stored.name}") == upload.original
+    again = write_zip(write_files(read_files(files_from_zip(exported))))
+    assert again == exported
+
+
+def test_the_sanitiser_keeps_only_srcsets_the_app_writes():
+    digest = "a" * 64
+    good = f"/media/{digest}/x-320.webp 320w, /media/{digest}/x-640.webp 640w"
+    html = sanitize_html(
+        f'<picture><source type="image/webp" srcset="{good}" sizes="{IMAGE_SIZES}">'
+        f'<img src="/x.jpg" srcset="{good}" loading="lazy" decoding="async" alt="a">'
+        "</picture>"
+    )
+    assert html.count(f'srcset="{good}"') == 2 and f'sizes="{IMAGE_SIZES}"' in html
+    for bad in (
+        "javascript:alert(1) 1w",
+        "data:image/svg+xml,<svg onload=alert(1)> 1w",
+        "https://tracker.example/p.gif 1w",
+        f"/media/{digest}/x.webp 320w, //evil.example/x 640w",
+    ):
+        cleaned = sanitize_html(f'<img src="/x.jpg" srcset="{bad}"><source srcset="{bad}">')
+        assert "srcset" not in cleaned, bad
+    odd = sanitize_html(
+        '<img src="/x.jpg" sizes="1px" loading="eager" decoding="sync">'
+        '<source type="text/html" srcset="">'
+    )
+    assert not re.search(r"sizes|loading|decoding|type=", odd)
