@@ -54,7 +54,7 @@ def photo(width: int, height: int, seed: int = 1) -> Image.Image:
     rnd = random.Random(seed)
     red = Image.linear_gradient("L").resize((width, height))
     green = Image.linear_gradient("L").rotate(90).resize((width, height))
-    blue = Image.effect_noise((width, height), 40)
+    blue = Image.frombytes("L", (width, height), rnd.randbytes(width * height))
     image = Image.merge("RGB", (red, green, blue))
     draw = ImageDraw.Draw(image)
     for _ in range(40):
