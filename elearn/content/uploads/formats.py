@@ -152,6 +152,7 @@ def scan(media_type: str, data: bytes) -> None:
 
 #: Markers with no length: TEM, RST0-7 (SOI and EOI are handled apart).
 _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+_JPEG_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
 def _jpeg_is_metadata(marker: int) -> bool:
@@ -188,17 +189,12 @@ def _jpeg_segments(data: bytes) -> tuple[list[tuple[int, int, int]], int]:
             raise refuse_damaged()
         pos += length
         if marker == 0xDA:
-            # Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or
-            # a restart marker.
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos == -1 or pos + 1 >= size:
-                    raise refuse_damaged()
-                following = data[pos + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    pos += 1 if following == 0xFF else 2
-                    continue
-                break
+            # Entropy-coded data runs to the next marker that is not a stuffed 0xFF00, a
+            # restart marker or a fill byte.
+            found = _JPEG_NEXT_MARKER.search(data, pos)
+            if found is None:
+                raise refuse_damaged()
+            pos = found.start()
         segments.append((marker, start, pos))
 
 
