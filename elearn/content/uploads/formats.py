@@ -38,8 +38,8 @@ SCRIPTABLE_SUFFIXES = (".svg", ".svgz", ".html", ".htm", ".xhtml", ".xht", ".sht
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 #: Markup a browser or an interpreter would act on. Searched only where no pixel data is
-#: (metadata, after the image's end, a PDF outside its streams), and only for words long
-#: enough that compressed bytes spelling one by chance are vanishingly rare.
+#: (metadata, after the image's end), and only for words long enough that compressed
+#: bytes spelling one by chance are vanishingly rare (pdf.py has its own, for PDFs).
 MARKUP_RE = re.compile(
     rb"<\s*(?:script|html|body|iframe|object|embed|svg|!doctype|\?php)[\s/>]|javascript:",
     re.IGNORECASE,
