@@ -33,6 +33,11 @@ class Config:
     ELEARN_COURSES_DIR = os.environ.get("ELEARN_COURSES_DIR") or str(ROOT / "courses")
     #: Where asset bytes are stored by hash; None: <instance>/media.
     ELEARN_MEDIA_DIR = os.environ.get("ELEARN_MEDIA_DIR") or None
+    #: Uploads in the studio (elearn.content.uploads): the largest file accepted, in MB
+    #: (413 beyond), and the largest image, in megapixels: the pixels are decoded in
+    #: memory, about 3 bytes each (400 beyond).
+    ELEARN_UPLOAD_MAX_MB = _int("ELEARN_UPLOAD_MAX_MB", 10)
+    ELEARN_UPLOAD_MAX_MEGAPIXELS = _int("ELEARN_UPLOAD_MAX_MEGAPIXELS", 50)
     ELEARN_ORG_NAME = os.environ.get("ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP")
     #: Scheme, host and optional path prefix of links in e-mails and printed by commands;
     #: never taken from the request's Host header. Production must set it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -265,14 +266,22 @@ def test_assets_are_stored_by_hash_and_served_with_a_stable_url(app, client, cou
         html = structure.lesson_html(lesson.version_id)
     data = (course_dir / "mau" / "package" / "assets" / "nhan.png").read_bytes()
     url = f"/media/{hashlib.sha256(data).hexdigest()}/nhan.png"
-    assert f'src="{url}"' in html
+    # The lesson shows the image re-encoded (elearn.content.uploads); the original is
+    # kept, byte for byte, and sent as a download.
+    shown = re.search(r'<img src="(/media/[0-9a-f]{64}/nhan-2\.jpg)"', html)
+    assert shown and "<picture>" in html and url not in html
     response = client.get(url)
     assert response.status_code == 200 and response.data == data
     assert response.mimetype == "image/png"
+    assert response.headers["Content-Disposition"].startswith("attachment")
     assert "immutable" in response.headers["Cache-Control"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     response.close()
+    variant = client.get(shown.group(1))
+    assert variant.status_code == 200 and variant.mimetype == "image/jpeg"
+    assert variant.headers["Content-Disposition"].startswith("inline")
+    variant.close()
     other_name = client.get(url.replace("nhan.png", "x.png"))  # the name is cosmetic
     assert other_name.status_code == 200
     other_name.close()

@@ -2,10 +2,13 @@
 
 Assets are stored once by the SHA-256 of their bytes behind `MediaStorage`, a small
 interface with one implementation today (`LocalStorage`: a directory, by default
-`instance/media`, set with ELEARN_MEDIA_DIR); an object store needs only the same four
-methods. Lesson HTML links an asset as `/media/<sha256>/<name>`: the URL never changes
-for the same bytes, so it is cached for a year, and it does not depend on any Python
-package's static folder.
+`instance/media`, set with ELEARN_MEDIA_DIR); an object store needs only the same five
+methods. Besides assets it keeps small records derived from an asset (an image's list of
+resized variants, elearn.content.uploads.variants) under a key that is the SHA-256 of a
+label naming the asset (`derived_key`): found without a table, never served (/media
+serves only digests with an Asset row). Lesson HTML links an asset as
+`/media/<sha256>/<name>`: the URL never changes for the same bytes, so it is cached for a
+year, and it does not depend on any Python package's static folder.
 
 Several app servers must share the directory (or use an object store), as they share
 the database.
@@ -65,6 +68,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def derived_key(label: str, digest: str) -> str:
+    """Where a record derived from the asset `digest` is kept (see `MediaStorage.put_at`)."""
+    return hashlib.sha256(f"elearn:{label}:{digest}".encode()).hexdigest()
+
+
 def asset_url(digest: str, name: str) -> str:
     """The stable URL of an asset (path only; the app serves it at /media/…)."""
     return f"/media/{digest}/{Path(name).name}"
@@ -74,6 +82,8 @@ class MediaStorage(Protocol):
     """Where asset bytes live, addressed by their SHA-256."""
 
     def put(self, data: bytes) -> str: ...
+
+    def put_at(self, key: str, data: bytes) -> None: ...
 
     def get(self, digest: str) -> bytes | None: ...
 
@@ -95,14 +105,18 @@ class LocalStorage:
 
     def put(self, data: bytes) -> str:
         digest = sha256(data)
-        target = self._file(digest)
+        self.put_at(digest, data)
+        return digest
+
+    def put_at(self, key: str, data: bytes) -> None:
+        """Bytes under a key of their own (a derived record); the first write stays."""
+        target = self._file(key)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
-        return digest
 
     def get(self, digest: str) -> bytes | None:
         target = self._file(digest)

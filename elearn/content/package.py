@@ -32,8 +32,10 @@ import yaml
 from pydantic import ValidationError
 
 from elearn.content import media
-from elearn.content.render import links, render_markdown, unclosed_elements
+from elearn.content.render import Picture, links, render_markdown, unclosed_elements
 from elearn.content.schemas import QUIZ_SETTINGS, FrontMatter, Manifest, problems_from
+from elearn.content.uploads.errors import UploadRefused
+from elearn.content.uploads.process import check_content
 from elearn.core.text import SLUG_RE
 from elearn.quiz.gift import Problem, Question, parse_gift
 
@@ -333,8 +335,16 @@ def _read_assets(files: Mapping[str, bytes], problems: _Problems) -> dict[str, b
         problem = media.check(name, files[path])
         if problem:
             problems.add(path, 1, problem)
-        else:
-            assets[name] = files[path]
+            continue
+        if not name.lower().endswith(".gif"):
+            # What the studio's uploads must pass, short of decoding the pixels: a zip
+            # imported in the browser is an upload too (S21).
+            try:
+                check_content(name, files[path], max_bytes=media.MAX_ASSET_BYTES)
+            except UploadRefused as exc:
+                problems.add(path, 1, exc.message)
+                continue
+        assets[name] = files[path]
     return assets
 
 
@@ -447,8 +457,14 @@ def _read_lesson(
     )
 
 
-def render_lesson(lesson: LessonData, asset_urls: Mapping[str, str]) -> str:
-    """The lesson's sanitised HTML, its asset links pointing at `asset_urls`."""
+def render_lesson(
+    lesson: LessonData,
+    asset_urls: Mapping[str, str],
+    pictures: Mapping[str, Picture] | None = None,
+) -> str:
+    """The lesson's sanitised HTML, its asset links pointing at `asset_urls`; an image
+    with `pictures` (its sizes: elearn.content.uploads) is shown in those sizes, a link to
+    it still downloads the original."""
     text = lesson.source.replace("\r\n", "\n")
     end = text.find("\n---\n", 3)
     body = text[end + 5 :]
@@ -457,7 +473,11 @@ def render_lesson(lesson: LessonData, asset_urls: Mapping[str, str]) -> str:
         name = asset_reference(url)
         return asset_urls.get(name) if name is not None else None
 
-    return render_markdown(body, resolve_link=resolve, drop_title=True)
+    def resolve_image(url: str) -> Picture | None:
+        name = asset_reference(url)
+        return pictures.get(name) if pictures and name is not None else None
+
+    return render_markdown(body, resolve_link=resolve, drop_title=True, resolve_image=resolve_image)
 
 
 def _read_questions(files: Mapping[str, bytes], problems: _Problems) -> list[tuple[str, Question]]:

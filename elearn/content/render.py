@@ -4,27 +4,85 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image stored in several sizes: shown as <picture>, WebP first, and a fallback
+    (JPEG or PNG) for browsers without WebP; the browser picks the width it needs."""
+
+    #: Upright size of the largest variant (the <img>'s width and height, so the page
+    #: keeps the image's space while it loads).
+    width: int
+    height: int
+    #: (URL, width) of each size, narrowest first.
+    webp: tuple[tuple[str, int], ...]
+    fallback: tuple[tuple[str, int], ...]
+
+    @property
+    def src(self) -> str:
+        """For browsers without srcset: the widest fallback up to 640 pixels."""
+        fitting = [url for url, width in self.fallback if width <= 640]
+        return fitting[-1] if fitting else self.fallback[0][0]
+
+
+#: How wide a lesson image is shown: the page's column (main: 46rem less 1rem padding on
+#: each side), the whole screen less the padding on a phone.
+IMAGE_SIZES = "(max-width: 46rem) calc(100vw - 2rem), 44rem"
+#: A srcset the app wrote: stored assets only, each with its width.
+_SRCSET_RE = re.compile(
+    r"^/media/[0-9a-f]{64}/[A-Za-z0-9][A-Za-z0-9._-]{0,99} [0-9]{1,5}w"
+    r"(?:, /media/[0-9a-f]{64}/[A-Za-z0-9][A-Za-z0-9._-]{0,99} [0-9]{1,5}w)*$"
+)
+
+
+def _srcset(candidates: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{url} {width}w" for url, width in candidates)
+
+
+def _render_image(self: RendererHTML, tokens, idx, options, env) -> str:
+    """An image; one that resolved to a Picture gets its WebP <source> around it."""
+    html = RendererHTML.image(self, tokens, idx, options, env)
+    picture = tokens[idx].meta.get("picture")
+    if picture is None:
+        return html
+    return (
+        f'<picture><source type="image/webp" srcset="{escape(_srcset(picture.webp))}" '
+        f'sizes="{IMAGE_SIZES}">{html}</picture>'
+    )
+
 
 _md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+_md.add_render_rule("image", _render_image)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
     "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
-    "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "mark", "ol", "p", "picture", "pre", "s", "small", "source", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset and sizes only as the app writes them (_attribute_filter): nh3 does not
+    # check the URLs in a srcset.
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes"},
+    "source": {"srcset", "sizes"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start"},
     "abbr": {"title"},
+}
+#: Attributes allowed with these values only.
+ALLOWED_VALUES = {
+    "img": {"loading": {"lazy"}, "decoding": {"async"}},
+    "source": {"type": {"image/webp"}},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -33,16 +91,21 @@ def render_markdown(
     text: str,
     resolve_link: Callable[[str], str | None] | None = None,
     drop_title: bool = False,
+    resolve_image: Callable[[str], Picture | None] | None = None,
 ) -> str:
     """Render Markdown and sanitise the HTML.
 
     `resolve_link` is offered every `src` and `href` and may return a replacement (the
-    package reader turns `assets/…` links into their stored URL); `drop_title` removes
-    a leading level-1 heading (the page shows the title itself).
+    package reader turns `assets/…` links into their stored URL); `resolve_image` is
+    offered each image's `src` first and may return its Picture (an uploaded image's
+    sizes); `drop_title` removes a leading level-1 heading (the page shows the title
+    itself).
     """
     tokens = _md.parse(text)
     if drop_title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         tokens = tokens[3:]
+    if resolve_image is not None:
+        _resolve_images(tokens, resolve_image)
     if resolve_link is not None:
         _rewrite_links(tokens, resolve_link)
     html = _md.renderer.render(tokens, _md.options, {})
@@ -67,10 +130,32 @@ def links(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _resolve_images(tokens: list, resolve: Callable[[str], Picture | None]) -> None:
+    for token in tokens:
+        if token.children:
+            _resolve_images(token.children, resolve)
+        src = token.attrGet("src")
+        if token.type != "image" or not isinstance(src, str):
+            continue
+        picture = resolve(src)
+        if picture is None:
+            continue
+        token.meta["picture"] = picture
+        token.attrSet("src", picture.src)
+        token.attrSet("srcset", _srcset(picture.fallback))
+        token.attrSet("sizes", IMAGE_SIZES)
+        token.attrSet("width", str(picture.width))
+        token.attrSet("height", str(picture.height))
+        token.attrSet("loading", "lazy")
+        token.attrSet("decoding", "async")
+
+
 def _rewrite_links(tokens: list, resolve: Callable[[str], str | None]) -> None:
     for token in tokens:
         if token.children:
             _rewrite_links(token.children, resolve)
+        if "picture" in token.meta:
+            continue
         for attr in ("src", "href"):
             value = token.attrGet(attr)
             if isinstance(value, str):
@@ -112,11 +197,21 @@ def unclosed_elements(text: str) -> list[tuple[int, str]]:
     return sorted(problems)
 
 
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "srcset":
+        return value if _SRCSET_RE.match(value) else None
+    if attribute == "sizes":
+        return value if value == IMAGE_SIZES else None
+    return value
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_VALUES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -9,6 +9,7 @@ for export.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -42,7 +43,9 @@ from elearn.content.package import (
     content_hash,
     render_lesson,
 )
+from elearn.content.render import Picture
 from elearn.content.schemas import QUIZ_SETTINGS
+from elearn.content.uploads.variants import ensure_picture
 from elearn.core.db import insert_ignore
 from elearn.core.errors import Conflict, NotFound
 from elearn.core.events import revision_published
@@ -114,9 +117,9 @@ def create_revision(
     )
     db.session.add(revision)
     db.session.flush()
-    asset_urls = _store_assets(revision, package)
+    asset_urls, pictures = _store_assets(revision, package)
     sections = _store_sections(revision, package.sections)
-    _store_lessons(course, revision, package, sections, asset_urls)
+    _store_lessons(course, revision, package, sections, asset_urls, pictures)
     _store_questions(course, revision, package)
     _store_quizzes(course, revision, package, sections)
     if state == "published":
@@ -124,9 +127,14 @@ def create_revision(
     return revision
 
 
-def _store_assets(revision: CourseRevision, package: Package) -> dict[str, str]:
+def _store_assets(
+    revision: CourseRevision, package: Package
+) -> tuple[dict[str, str], dict[str, Picture]]:
+    """The assets stored as they are (the export writes them back byte for byte), and the
+    sizes lessons show an image in (made once per image: elearn.content.uploads)."""
     store = media.storage()
     urls: dict[str, str] = {}
+    pictures: dict[str, Picture] = {}
     for name, data in sorted(package.assets.items()):
         digest = store.put(data)
         insert_ignore(
@@ -136,7 +144,11 @@ def _store_assets(revision: CourseRevision, package: Package) -> dict[str, str]:
         )
         db.session.add(RevisionAsset(revision_id=revision.id, path=name, sha256=digest))
         urls[name] = media.asset_url(digest, name)
-    return urls
+        if media.shown_inline(media.media_type(name)):
+            picture = ensure_picture(digest, data, name)
+            if picture is not None:
+                pictures[name] = picture
+    return urls, pictures
 
 
 def _store_sections(revision: CourseRevision, sections: list[SectionData]) -> list[Section]:
@@ -171,6 +183,7 @@ def _store_lessons(
     package: Package,
     sections: list[Section],
     asset_urls: dict[str, str],
+    pictures: dict[str, Picture],
 ) -> None:
     order = package.lesson_order
     keys = _keys(Lesson, course.id, Lesson.slug, order)
@@ -180,7 +193,8 @@ def _store_lessons(
             position += 1
             lesson = package.lessons[slug]
             used = {name: asset_urls[name] for name in lesson.assets}
-            version = _lesson_version(keys[slug], lesson, used)
+            shown = {name: pictures[name] for name in lesson.assets if name in pictures}
+            version = _lesson_version(keys[slug], lesson, used, shown)
             db.session.add(
                 RevisionLesson(
                     revision_id=revision.id,
@@ -194,9 +208,15 @@ def _store_lessons(
 
 
 def _lesson_version(
-    lesson_id: int, lesson: LessonData, asset_urls: dict[str, str]
+    lesson_id: int,
+    lesson: LessonData,
+    asset_urls: dict[str, str],
+    pictures: dict[str, Picture] | None = None,
 ) -> LessonVersion:
-    digest = _digest({"source": lesson.source, "assets": asset_urls})
+    identity: dict = {"source": lesson.source, "assets": asset_urls}
+    if pictures:
+        identity["pictures"] = {name: dataclasses.asdict(p) for name, p in pictures.items()}
+    digest = _digest(identity)
     existing = db.session.scalar(
         select(LessonVersion).where(
             LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest
@@ -219,7 +239,7 @@ def _lesson_version(
         video_url=lesson.video_url,
         video_minutes=lesson.video_minutes,
         source=lesson.source,
-        body_html=render_lesson(lesson, asset_urls),
+        body_html=render_lesson(lesson, asset_urls, pictures),
         content_hash=digest,
     )
     db.session.add(version)
