@@ -173,3 +173,11 @@ def test_fast_gettext_follows_the_request_locale_and_force_locale(app):
                 ngettext("%(num)d quiz to go.", "%(num)d quizzes to go.", 2) == "2 quizzes to go."
             )
         assert ngettext("%(num)d quiz to go.", "%(num)d quizzes to go.", 2) == "Còn 2 bài kiểm tra."
+
+
+def test_sqlite_keeps_foreign_keys_on_after_migrating(app_ctx):
+    """The migrations turn SQLite's foreign keys off while they rebuild tables; the
+    connection they used goes back to the pool with them on again (cascades work)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
