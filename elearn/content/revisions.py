@@ -113,11 +113,11 @@ def create_revision(
     db.session.flush()
     asset_urls = _store_assets(revision, package)
     sections = _store_sections(revision, package.sections)
-    _store_lessons(course, revision, package, sections, asset_urls)
-    _store_questions(course, revision, package)
+    _store_lessons(course, revision, package, sections, asset_urls, created_by_id)
+    _store_questions(course, revision, package, created_by_id)
     _store_quizzes(course, revision, package, sections)
     if state == "published":
-        publish(revision)
+        publish(revision, by_id=created_by_id)
     return revision
 
 
@@ -168,6 +168,7 @@ def _store_lessons(
     package: Package,
     sections: list[Section],
     asset_urls: dict[str, str],
+    created_by_id: int | None,
 ) -> None:
     order = package.lesson_order
     keys = _keys(Lesson, course.id, Lesson.slug, order)
@@ -177,7 +178,7 @@ def _store_lessons(
             position += 1
             lesson = package.lessons[slug]
             used = {name: asset_urls[name] for name in lesson.assets}
-            version = _lesson_version(keys[slug], lesson, used)
+            version = lesson_version(keys[slug], lesson, used, created_by_id)
             db.session.add(
                 RevisionLesson(
                     revision_id=revision.id,
@@ -190,17 +191,30 @@ def _store_lessons(
     db.session.flush()
 
 
-def _lesson_version(
-    lesson_id: int, lesson: LessonData, asset_urls: dict[str, str]
+def lesson_version(
+    lesson_id: int,
+    lesson: LessonData,
+    asset_urls: dict[str, str],
+    created_by_id: int | None = None,
+    reuse: bool = True,
 ) -> LessonVersion:
+    """The version of a lesson with this source and these assets.
+
+    With `reuse`, an existing version with the same content is returned (a package that
+    did not change makes no new version); without it (a save in the studio, a restore),
+    a new version is always made, numbered after the last one, so the newest text is
+    always the newest version.
+    """
     digest = _digest({"source": lesson.source, "assets": asset_urls})
-    existing = db.session.scalar(
-        select(LessonVersion).where(
-            LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest
+    if reuse:
+        existing = db.session.scalar(
+            select(LessonVersion)
+            .where(LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest)
+            .order_by(LessonVersion.number.desc())
+            .limit(1)
         )
-    )
-    if existing is not None:
-        return existing
+        if existing is not None:
+            return existing
     number = (
         db.session.scalar(
             select(func.max(LessonVersion.number)).where(LessonVersion.lesson_id == lesson_id)
@@ -218,17 +232,20 @@ def _lesson_version(
         source=lesson.source,
         body_html=render_lesson(lesson, asset_urls),
         content_hash=digest,
+        created_by_id=created_by_id,
     )
     db.session.add(version)
     db.session.flush()
     return version
 
 
-def _store_questions(course: Course, revision: CourseRevision, package: Package) -> None:
+def _store_questions(
+    course: Course, revision: CourseRevision, package: Package, created_by_id: int | None
+) -> None:
     names = [q.name for _bank, q in package.questions]
     keys = _keys(Question, course.id, Question.name, names)
     for position, (bank, parsed) in enumerate(package.questions):
-        version = _question_version(keys[parsed.name], parsed)
+        version = _question_version(keys[parsed.name], parsed, created_by_id)
         db.session.add(
             RevisionQuestion(
                 revision_id=revision.id,
@@ -241,7 +258,9 @@ def _store_questions(course: Course, revision: CourseRevision, package: Package)
     db.session.flush()
 
 
-def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
+def _question_version(
+    question_id: int, parsed: ParsedQuestion, created_by_id: int | None = None
+) -> QuestionVersion:
     render_question(parsed)
     data = question_to_data(parsed)
     digest = _digest(data)
@@ -267,6 +286,7 @@ def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersi
         category=parsed.category,
         data=data,
         content_hash=digest,
+        created_by_id=created_by_id,
     )
     db.session.add(version)
     db.session.flush()
@@ -296,8 +316,11 @@ def _store_quizzes(
     db.session.flush()
 
 
-def publish(revision: CourseRevision) -> None:
-    """Make `revision` the one learners see; the previously published one is retired."""
+def publish(revision: CourseRevision, by_id: int | None = None) -> None:
+    """Make `revision` the one learners see; the previously published one is retired.
+
+    `by_id` is who published (None: a sync or a command), shown as the course's last change.
+    """
     now = utcnow()
     db.session.execute(
         update(CourseRevision)
@@ -311,9 +334,25 @@ def publish(revision: CourseRevision) -> None:
     db.session.flush()
     revision.state = "published"
     revision.published_at = now
-    db.session.execute(update(Course).where(Course.id == revision.course_id).values(updated_at=now))
+    db.session.execute(
+        update(Course)
+        .where(Course.id == revision.course_id)
+        .values(updated_at=now, updated_by_id=by_id)
+    )
     db.session.flush()
     revision_published.send(revision, course_id=revision.course_id, revision_id=revision.id)
+
+
+def revision_asset_urls(revision_id: int) -> dict[str, str]:
+    """The revision's assets by package path ("img/nhan.png") -> their stored URL."""
+    return {
+        path: media.asset_url(digest, path)
+        for path, digest in db.session.execute(
+            select(RevisionAsset.path, RevisionAsset.sha256).where(
+                RevisionAsset.revision_id == revision_id
+            )
+        )
+    }
 
 
 def unpublish(course_id: int) -> bool:
