@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.fields import DecimalField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from elearn.studio.checks import COURSE_SLUG_MAX, LESSON_SLUG_MAX, QUIZ_KEY_MAX, TITLE_MAX
 from elearn.web.labels import TOPIC_LABELS
@@ -37,7 +37,10 @@ def _title(label=None) -> StringField:
 
 
 class CommaDecimalField(DecimalField):
-    """A decimal number written either way: "1,5" (Vietnamese) or "1.5"."""
+    """A decimal number written either way: "1,5" (Vietnamese) or "1.5". A text input
+    (with a decimal keypad on phones): a number input refuses the comma."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist:

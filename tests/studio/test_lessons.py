@@ -321,3 +321,29 @@ def test_two_saves_at_the_same_moment_one_wins_one_conflicts(app, owner, coautho
             assert [e.number for e in history] == list(range(base + 1, 0, -1)), trial
         if trial == 2:  # publish in between: the next trial starts a new draft
             assert clients[0].post(f"/studio/courses/{slug}/publish").status_code == 303
+
+
+def test_the_forms_carry_their_csrf_token_and_the_script_sends_it_as_a_header(
+    app, owner, auth_client
+):
+    slug = new_studio_course(app, owner, lessons=1)
+    client = auth_client(owner)
+    url = URL.format(slug=slug, lesson="bai-1")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get(url).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = {"title": "Bài 1", "minutes": "2", "markdown": "Có mã.", "version": "2"}
+        assert client.post(url, data=data).status_code == 400  # no token
+        assert client.post(url, data=data | {"csrf_token": token}).status_code == 303
+        body = {"title": "Bài 1", "minutes": 2, "markdown": "Bằng JSON.", "version": 3}
+        assert client.post(url, json=body, headers=JSON).status_code == 400
+        response = client.post(url, json=body, headers=JSON | {"X-CSRFToken": token})
+        assert response.status_code == 200 and response.json == {"version": 4}
+        # Every studio form on the course page carries the token.
+        editor = client.get(f"/studio/courses/{slug}").text
+        forms = re.findall(r"<form method=\"post\".*?</form>", editor, re.S)
+        assert len(forms) >= 8
+        assert all('name="csrf_token"' in form or "csrf_token" in form for form in forms)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
