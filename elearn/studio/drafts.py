@@ -231,8 +231,8 @@ class DraftProblem:
     key: str
 
 
-def installed_tools() -> set[str]:
-    """The tool ids a course may show: those of the modules the validator knows."""
+def validator_tools() -> set[str]:
+    """The tool ids a course may show: those of the modules `courses validate` knows."""
     return tools_in(Path(current_app.config["ELEARN_COURSES_DIR"]))
 
 
@@ -242,7 +242,7 @@ def draft_problems(
     """Everything `flask courses validate` would say about the draft written as a package."""
     files = write_files(package_of(draft))
     try:
-        read_files(files, "", installed_tools() if known_tools is None else known_tools)
+        read_files(files, "", validator_tools() if known_tools is None else known_tools)
     except PackageError as exc:
         manifest = files.get("course.toml", b"").decode("utf-8", "replace")
         return [

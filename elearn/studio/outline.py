@@ -81,21 +81,14 @@ def _check_draft(draft: CourseRevision) -> None:
 
 def _load(draft: CourseRevision) -> _Outline:
     _check_draft(draft)
-    sections = [
-        _Section(row.id, row.title)
-        for row in db.session.execute(
-            select(Section.id, Section.title)
-            .where(Section.revision_id == draft.id)
-            .order_by(Section.position)
-        )
-    ]
+    rows = db.session.execute(
+        select(Section.id, Section.title, Section.position)
+        .where(Section.revision_id == draft.id)
+        .order_by(Section.position)
+    ).all()
+    sections = [_Section(row.id, row.title) for row in rows]
     by_id = {s.id: s for s in sections}
-    section_places = {
-        row.id: row.position
-        for row in db.session.execute(
-            select(Section.id, Section.position).where(Section.revision_id == draft.id)
-        )
-    }
+    section_places = {row.id: row.position for row in rows}
     lesson_rows: dict[str, int] = {}
     lesson_places: dict[int, tuple[int, int]] = {}
     for row in db.session.execute(

@@ -111,11 +111,7 @@ def _button_form() -> EmptyForm:
 @bp.get("")
 def home():
     """My courses (administrators: every course) with their state and last change."""
-    return render_template(
-        "studio/home.html",
-        courses=courses.studio_courses(_user()),
-        can_reset=permissions.can_reset_to_package,
-    )
+    return render_template("studio/home.html", courses=courses.studio_courses(_user()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
