@@ -180,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.main.routes import bp as main_bp
     from elearn.quiz.routes import bp as quiz_bp
     from elearn.regions.routes import bp as regions_bp
+    from elearn.studio.routes import bp as studio_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(studio_bp)
 
 
 def register_course_modules(app: Flask) -> None:

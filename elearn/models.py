@@ -22,6 +22,7 @@ from elearn.jobs.models import Job
 from elearn.learn.models import Enrollment, LessonCompletion
 from elearn.quiz.models import AttemptAnswer, QuizAttempt
 from elearn.regions.models import Region
+from elearn.studio.models import CourseStaff
 
 __all__ = [
     "ApiToken",
@@ -31,6 +32,7 @@ __all__ = [
     "Certificate",
     "Course",
     "CourseRevision",
+    "CourseStaff",
     "Enrollment",
     "Job",
     "Lesson",

@@ -106,6 +106,12 @@ def run_migrations_online():
                         raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
+                # SQLite's DDL is not transactional for Alembic, so each step committed on
+                # its own; the check above opened a transaction of its own, and inside a
+                # transaction the pragma is silently ignored: the pooled connection would
+                # then go on without foreign keys (no cascades) in this process.
+                if connection.in_transaction():
+                    connection.rollback()
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 

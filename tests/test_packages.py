@@ -143,3 +143,18 @@ def test_not_a_zip_symlinks_and_zip_bombs_are_refused(monkeypatch):
     monkeypatch.setattr(packages, "MAX_TOTAL_BYTES", 1000)
     with pytest.raises(PackageError, match="unpacks to more than"):
         files_from_zip(zip_of({"course.toml": b"a" * 5000}), "x.zip")
+
+
+def test_a_problem_in_a_table_names_the_line_of_its_header():
+    """Not the blank line before it (a `^\\s*` pattern would start matching there)."""
+    manifest = (
+        'slug = "k"\ntitle = "K"\nsummary = "S"\ntopic = "branding"\nestimated_hours = 1\n'
+        'version = "1"\n\n[[sections]]\ntitle = "Một"\nlessons = ["a"]\n\n'
+        '[[sections]]\ntitle = "Hai"\nlessons = []\n'
+    )
+    lesson = b"---\ntitle: A\nminutes: 1\n---\n\nA.\n"
+    with pytest.raises(PackageError) as caught:
+        read_files({"course.toml": manifest.encode(), "lessons/a.md": lesson})
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message) == (12, "section has no lessons and no quizzes")
+    assert manifest.splitlines()[problem.line - 1] == "[[sections]]"

@@ -8,6 +8,14 @@ import pytest
 
 from tests.conftest import PRODUCTION
 
+STUDIO_COURSE_ROUTES = (
+    "course", "settings", "add_section", "rename_section", "delete_section", "move_section",
+    "add_lesson", "lesson", "save_lesson", "preview_lesson", "lesson_history", "lesson_version",
+    "restore_lesson", "delete_lesson_confirm", "delete_lesson", "move_lesson", "add_quiz",
+    "delete_quiz_confirm", "delete_quiz", "move_quiz", "publish_confirm", "publish",
+    "discard_confirm", "discard_draft", "staff_list", "invite", "remove_staff", "reset_confirm",
+    "reset_to_package",
+)  # fmt: skip
 # Every endpoint must be classified here; a new route fails the matrix until it is.
 ACCESS = {
     "static": "public",
@@ -59,6 +67,12 @@ ACCESS = {
     "certificates.admin_reinstate": "admin",
     "jobs.admin_list": "admin",
     "jobs.admin_retry": "admin",
+    # The studio: trainers and admins; each course for its staff and admins (the sample
+    # course comes from a course module: admins only). Who exactly may use each studio
+    # route is tested in tests/studio/test_permissions.py.
+    "studio.home": "studio",
+    "studio.new_course": "studio",
+    **{f"studio.{name}": "studio_course" for name in STUDIO_COURSE_ROUTES},
 }
 SAMPLE_ARGS = {
     "slug": "thuong-mai-dien-tu",
@@ -73,6 +87,9 @@ SAMPLE_ARGS = {
     "digest": "0" * 64,
     "name": "anh.png",
     "job_id": 1,
+    "index": 1,
+    "number": 1,
+    "user_id": 1,
 }
 
 
@@ -90,7 +107,7 @@ def _routes(app):
 def _is_course_tool(app, endpoint):
     core = {
         "main", "auth", "regions", "catalog", "content", "learn", "api", "quiz",
-        "certificates", "jobs",
+        "certificates", "jobs", "studio",
     }  # fmt: skip
     return endpoint.split(".")[0] in {name for name in app.blueprints if name not in core}
 
@@ -110,10 +127,16 @@ def test_route_matrix(app, make_user, auth_client, courses, role):
         response = client.open(url, method=method)
         response.close()
         assert response.status_code < 500, (role, method, url)
-        if role == "anonymous" and access in ("login", "admin"):
+        if role == "anonymous" and access in ("login", "admin", "studio", "studio_course"):
             assert response.status_code == 302 and "/login" in response.headers["Location"], url
         if access == "admin" and role in ("learner", "trainer"):
             assert response.status_code == 403, (role, url)
+        if access in ("studio", "studio_course") and role == "learner":
+            assert response.status_code == 403, (role, url)
+        if access == "studio_course" and role == "trainer":
+            assert response.status_code == 403, (role, url)  # a module's course
+        if access == "studio" and role in ("trainer", "admin") and method == "GET":
+            assert response.status_code == 200, (role, url)
         if access == "token":
             assert response.status_code == 401, (role, url)  # session cookies never work on the API
 

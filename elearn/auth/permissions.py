@@ -16,6 +16,11 @@ def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role == "admin")
 
 
+def can_use_studio(user: Any) -> bool:
+    """Trainers and admins write courses in the studio; learners do not."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in ("trainer", "admin"))
+
+
 def can_download_certificate(user: User, owner_id: int) -> bool:
     return user.id == owner_id or user.role == "admin"
 

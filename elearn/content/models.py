@@ -54,7 +54,12 @@ class Course(db.Model):
     #: Hidden from the catalogue; learners' records are kept.
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The last change: an edit in the studio, a publish, a sync or a reset.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Who made the last change (None: a sync, a command, or a deleted account).
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     revisions: Mapped[list[CourseRevision]] = relationship(
         back_populates="course", order_by="CourseRevision.number", lazy="raise"
@@ -159,6 +164,10 @@ class LessonVersion(db.Model):
     #: SHA-256 of the source and the assets it links: the version's identity.
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Who saved this version in the studio (None: from a package, or a deleted account).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
 
 class RevisionLesson(db.Model):
@@ -209,6 +218,10 @@ class QuestionVersion(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Who saved this version in the studio (None: from a package, or a deleted account).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
 
 class RevisionQuestion(db.Model):
@@ -276,7 +289,11 @@ class RevisionQuiz(db.Model):
 
 
 class Asset(db.Model):
-    """An image or attachment, stored once by the SHA-256 of its bytes."""
+    """An image or attachment, stored once by the SHA-256 of its bytes.
+
+    An uploaded image is kept as it came (for download) and as smaller variants made for
+    slow links; each variant is an asset of its own that names its original.
+    """
 
     __tablename__ = "assets"
 
@@ -284,6 +301,13 @@ class Asset(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Pixel size of an image (None: not an image, or not measured).
+    width: Mapped[int | None] = mapped_column(Integer, default=None)
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: For a resized or recompressed variant: the asset it was made from.
+    variant_of: Mapped[str | None] = mapped_column(
+        ForeignKey("assets.sha256", ondelete="CASCADE"), index=True, default=None
+    )
 
 
 class RevisionAsset(db.Model):

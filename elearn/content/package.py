@@ -193,7 +193,7 @@ class _Problems:
 
 def _key_line(text: str, key: str, after: int = 0) -> int:
     """1-based line of `key = …` in a TOML text (first after line `after`), or 1."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*{re.escape(key)}\s*=", re.MULTILINE)
     for match in pattern.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         if line > after:
@@ -202,12 +202,12 @@ def _key_line(text: str, key: str, after: int = 0) -> int:
 
 
 def _table_lines(text: str, header: str) -> list[int]:
-    pattern = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[\[\s*{re.escape(header)}\s*\]\]", re.MULTILINE)
     return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 
 def _table_line(text: str, header: str) -> int:
-    pattern = re.compile(rf"^\s*\[\s*{re.escape(header)}\s*\]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[\s*{re.escape(header)}\s*\]", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

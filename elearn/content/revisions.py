@@ -119,11 +119,11 @@ def create_revision(
     db.session.flush()
     asset_urls, pictures = _store_assets(revision, package)
     sections = _store_sections(revision, package.sections)
-    _store_lessons(course, revision, package, sections, asset_urls, pictures)
-    _store_questions(course, revision, package)
+    _store_lessons(course, revision, package, sections, asset_urls, pictures, created_by_id)
+    _store_questions(course, revision, package, created_by_id)
     _store_quizzes(course, revision, package, sections)
     if state == "published":
-        publish(revision)
+        publish(revision, by_id=created_by_id)
     return revision
 
 
@@ -184,6 +184,7 @@ def _store_lessons(
     sections: list[Section],
     asset_urls: dict[str, str],
     pictures: dict[str, Picture],
+    created_by_id: int | None,
 ) -> None:
     order = package.lesson_order
     keys = _keys(Lesson, course.id, Lesson.slug, order)
@@ -194,7 +195,7 @@ def _store_lessons(
             lesson = package.lessons[slug]
             used = {name: asset_urls[name] for name in lesson.assets}
             shown = {name: pictures[name] for name in lesson.assets if name in pictures}
-            version = _lesson_version(keys[slug], lesson, used, shown)
+            version = lesson_version(keys[slug], lesson, used, shown, created_by_id)
             db.session.add(
                 RevisionLesson(
                     revision_id=revision.id,
@@ -207,23 +208,34 @@ def _store_lessons(
     db.session.flush()
 
 
-def _lesson_version(
+def lesson_version(
     lesson_id: int,
     lesson: LessonData,
     asset_urls: dict[str, str],
     pictures: dict[str, Picture] | None = None,
+    created_by_id: int | None = None,
+    reuse: bool = True,
 ) -> LessonVersion:
+    """The version of a lesson with this source, these assets and their image sizes.
+
+    With `reuse`, an existing version with the same content is returned (a package that
+    did not change makes no new version); without it (a save in the studio, a restore),
+    a new version is always made, numbered after the last one, so the newest text is
+    always the newest version.
+    """
     identity: dict = {"source": lesson.source, "assets": asset_urls}
     if pictures:
         identity["pictures"] = {name: dataclasses.asdict(p) for name, p in pictures.items()}
     digest = _digest(identity)
-    existing = db.session.scalar(
-        select(LessonVersion).where(
-            LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest
+    if reuse:
+        existing = db.session.scalar(
+            select(LessonVersion)
+            .where(LessonVersion.lesson_id == lesson_id, LessonVersion.content_hash == digest)
+            .order_by(LessonVersion.number.desc())
+            .limit(1)
         )
-    )
-    if existing is not None:
-        return existing
+        if existing is not None:
+            return existing
     number = (
         db.session.scalar(
             select(func.max(LessonVersion.number)).where(LessonVersion.lesson_id == lesson_id)
@@ -241,17 +253,20 @@ def _lesson_version(
         source=lesson.source,
         body_html=render_lesson(lesson, asset_urls, pictures),
         content_hash=digest,
+        created_by_id=created_by_id,
     )
     db.session.add(version)
     db.session.flush()
     return version
 
 
-def _store_questions(course: Course, revision: CourseRevision, package: Package) -> None:
+def _store_questions(
+    course: Course, revision: CourseRevision, package: Package, created_by_id: int | None
+) -> None:
     names = [q.name for _bank, q in package.questions]
     keys = _keys(Question, course.id, Question.name, names)
     for position, (bank, parsed) in enumerate(package.questions):
-        version = _question_version(keys[parsed.name], parsed)
+        version = _question_version(keys[parsed.name], parsed, created_by_id)
         db.session.add(
             RevisionQuestion(
                 revision_id=revision.id,
@@ -271,7 +286,9 @@ def question_content_hash(parsed: ParsedQuestion) -> str:
     return _digest(question_to_data(parsed))
 
 
-def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersion:
+def _question_version(
+    question_id: int, parsed: ParsedQuestion, created_by_id: int | None = None
+) -> QuestionVersion:
     digest = question_content_hash(parsed)
     data = question_to_data(parsed)
     existing = db.session.scalar(
@@ -296,6 +313,7 @@ def _question_version(question_id: int, parsed: ParsedQuestion) -> QuestionVersi
         category=parsed.category,
         data=data,
         content_hash=digest,
+        created_by_id=created_by_id,
     )
     db.session.add(version)
     db.session.flush()
@@ -370,7 +388,9 @@ def _bank_for(category: str) -> str:
 
 
 def add_questions_to_revision(
-    revision: CourseRevision, questions: Sequence[ParsedQuestion]
+    revision: CourseRevision,
+    questions: Sequence[ParsedQuestion],
+    created_by_id: int | None = None,
 ) -> QuestionsSaved:
     """Put imported questions in the draft ``revision``, all of them or (on an error)
     none, since the caller's unit of work rolls back: a name new to the revision gets a
@@ -380,8 +400,9 @@ def add_questions_to_revision(
     The questions must have been checked (an import preview with no problems): names
     unique, every ``validate`` problem fixed. New questions go to the bank of the
     revision's other questions of their category, else a bank named after the category.
-    Flushes, never commits. Raises Conflict for a revision that is not a draft (published
-    and retired revisions never change) and ValueError for repeated names.
+    New versions record ``created_by_id``. Flushes, never commits. Raises Conflict for a
+    revision that is not a draft (published and retired revisions never change) and
+    ValueError for repeated names.
     """
     if revision.state != "draft":
         raise Conflict(_("Only a draft can be changed: a published revision never changes."))
@@ -413,7 +434,7 @@ def add_questions_to_revision(
         row = current.get(parsed.name)
         if row is None:
             position += 1
-            version = _question_version(keys[parsed.name], parsed)
+            version = _question_version(keys[parsed.name], parsed, created_by_id)
             db.session.add(
                 RevisionQuestion(
                     revision_id=revision.id,
@@ -425,7 +446,7 @@ def add_questions_to_revision(
             )
             added.append(parsed.name)
             continue
-        version = _question_version(row.question_id, parsed)
+        version = _question_version(row.question_id, parsed, created_by_id)
         if version.id == row.version_id:
             unchanged.append(parsed.name)
         else:
@@ -458,8 +479,11 @@ def _store_quizzes(
     db.session.flush()
 
 
-def publish(revision: CourseRevision) -> None:
-    """Make `revision` the one learners see; the previously published one is retired."""
+def publish(revision: CourseRevision, by_id: int | None = None) -> None:
+    """Make `revision` the one learners see; the previously published one is retired.
+
+    `by_id` is who published (None: a sync or a command), shown as the course's last change.
+    """
     now = utcnow()
     db.session.execute(
         update(CourseRevision)
@@ -473,9 +497,25 @@ def publish(revision: CourseRevision) -> None:
     db.session.flush()
     revision.state = "published"
     revision.published_at = now
-    db.session.execute(update(Course).where(Course.id == revision.course_id).values(updated_at=now))
+    db.session.execute(
+        update(Course)
+        .where(Course.id == revision.course_id)
+        .values(updated_at=now, updated_by_id=by_id)
+    )
     db.session.flush()
     revision_published.send(revision, course_id=revision.course_id, revision_id=revision.id)
+
+
+def revision_asset_urls(revision_id: int) -> dict[str, str]:
+    """The revision's assets by package path ("img/nhan.png") -> their stored URL."""
+    return {
+        path: media.asset_url(digest, path)
+        for path, digest in db.session.execute(
+            select(RevisionAsset.path, RevisionAsset.sha256).where(
+                RevisionAsset.revision_id == revision_id
+            )
+        )
+    }
 
 
 def unpublish(course_id: int) -> bool:

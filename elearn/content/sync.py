@@ -10,7 +10,9 @@ written. Then, course by course, in the caller's unit of work (one transaction):
   and attempts are kept, since they point at stable keys and versions);
 - a course that was not created from this module's package (written in the browser,
   imported from a zip, or another module's) is never touched, and the report says so;
-  so is a package course with unpublished changes (a draft made in the browser);
+  so is a module's course once edited in the studio (its origin is then "studio" until
+  an administrator resets it to the package version), and a package course with
+  unpublished changes;
 - `published = false` in course.toml keeps the course out of the catalogue.
 """
 
@@ -120,6 +122,12 @@ def sync_packages(packages: list[tuple[PackageSource, Package]]) -> SyncReport:
         if course is None:
             course = create_course(package.slug, origin="package", module=source.module)
             report.created.append(package.slug)
+        elif course.origin == "studio" and course.module == source.module:
+            report.skipped.append(
+                (package.slug, "it was edited in the studio; sync never touches it until an "
+                 "administrator resets it to the package version there")
+            )  # fmt: skip
+            continue
         elif course.origin != "package":
             how = "written in the browser" if course.origin == "studio" else "imported from a zip"
             report.skipped.append(

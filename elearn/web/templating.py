@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from elearn.auth.identity import display_phone
-from elearn.auth.permissions import is_admin
+from elearn.auth.permissions import can_use_studio, is_admin
 from elearn.content.render import scrollable_tables
 from elearn.core import formats
 from elearn.core.time import configured_zone
@@ -102,6 +102,7 @@ def register(app: Flask) -> None:
             "request_path": lambda: request.full_path.rstrip("?"),
             "tool_context": tool_context,
             "is_admin": is_admin,
+            "can_use_studio": can_use_studio,
         }
 
     @app.template_filter("scrollable_tables")
