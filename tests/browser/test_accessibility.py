@@ -90,6 +90,16 @@ def world(app, courses, make_user):
         code = db.session.scalar(select(Certificate.code))
         token = committed(create_reset_token, db.session.get(User, learner.id))
     assert code, "the learner should hold a certificate"
+    # A studio course the trainer owns (a draft with written lessons and a quiz), so every
+    # studio page is checked with real content, not only as a refusal.
+    from elearn.studio import drafts, outline
+    from tests.studio.conftest import attached, course_row, new_studio_course
+
+    studio = new_studio_course(app, users["trainer"], slug="khoa-studio")
+    with app.app_context():
+        draft = committed(drafts.ensure_draft, course_row(studio), attached(users["trainer"]))
+        committed(outline.add_quiz, draft, "kiem-tra", "Kiểm tra")
+    studio_args = {"slug": studio, "lesson_slug": "bai-1", "key": "kiem-tra", "number": 1}
     return {
         "users": users,
         "args": {
@@ -101,6 +111,7 @@ def world(app, courses, make_user):
             "token": token,
         },
         "per_endpoint": {"quiz.review": {"attempt_id": finished}},
+        "studio": studio_args,
     }
 
 
@@ -119,7 +130,8 @@ def html_pages(app, world) -> list[tuple[str, str]]:
             continue
         if endpoint.startswith("api.") or endpoint.endswith(".static"):
             continue
-        values = {name: world["args"][name] for name in rule.arguments}
+        args = world["studio"] if endpoint.startswith("studio.") else world["args"]
+        values = {name: args[name] for name in rule.arguments}
         values |= {
             k: v for k, v in world["per_endpoint"].get(endpoint, {}).items() if k in rule.arguments
         }
