@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from elearn.auth.models import User
 from elearn.content.models import Course, RevisionAsset
 from elearn.content.render import Picture
-from elearn.content.uploads import asset_links, process_upload, store_upload
+from elearn.content.uploads import (
+    UploadTooLarge,
+    asset_links,
+    max_upload_bytes,
+    process_upload,
+    store_upload,
+)
 from elearn.core.db import insert_ignore
 from elearn.extensions import db
 from elearn.studio.drafts import ensure_draft
@@ -90,3 +97,19 @@ def links_for(revision_id: int, names: set[str] | None = None) -> tuple[dict, di
     if names is not None:
         assets = {name: digest for name, digest in assets.items() if name in names}
     return asset_links(assets)
+
+
+#: Room for the multipart envelope (boundaries, headers, the CSRF token) around the file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def upload_request_limit() -> int:
+    """The most an upload request may carry: the file's limit and its envelope."""
+    return max_upload_bytes() + MULTIPART_OVERHEAD
+
+
+def too_large() -> UploadTooLarge:
+    """The uploads' own refusal of a file over the limit (for a request cut off before
+    the file could be read)."""
+    limit = max_upload_bytes()
+    return UploadTooLarge(_("The file is larger than %(size)s MB.", size=f"{limit / 2**20:.0f}"))

@@ -158,9 +158,7 @@ def save_lesson(
         source=source,
         assets=tuple(sorted(used)),
     )
-    new = lesson_version(
-        row.lesson_id, data, used, pictures, created_by_id=user.id, reuse=False
-    )
+    new = lesson_version(row.lesson_id, data, used, pictures, created_by_id=user.id, reuse=False)
     row.version_id = new.id
     db.session.flush()
     return new
