@@ -8,7 +8,9 @@ the draft always means the same file and a second upload of it changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,12 +37,15 @@ class LessonAsset:
     name: str
     kind: str  # "image" or "document"
     url: str
+    #: An image's text for those who cannot see it: the uploaded file's name to start
+    #: from (the author should say what the picture shows).
+    alt: str = ""
 
     @property
     def markdown(self) -> str:
         """What the editor inserts: an image, or a link to download the document."""
         if self.kind == "image":
-            return f"![]({_target(self.name)})"
+            return f"![{self.alt}]({_target(self.name)})"
         return f"[{self.name}]({_target(self.name)})"
 
     def as_json(self) -> dict[str, str]:
@@ -48,6 +53,12 @@ class LessonAsset:
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+
+def _alt(filename: str) -> str:
+    """The uploaded file's name without folders, suffix or Markdown brackets."""
+    stem = PurePosixPath(PureWindowsPath(filename).name).stem
+    return " ".join(re.sub(r"[\[\]\\]+", " ", stem).split())[:100]
 
 
 def _target(name: str) -> str:
@@ -66,7 +77,7 @@ def upload_asset(course: Course, filename: str, data: bytes, user: User) -> Less
         ["revision_id", "path"],
     )
     db.session.flush()
-    return LessonAsset(stored.name, upload.kind, stored.url)
+    return LessonAsset(stored.name, upload.kind, stored.url, _alt(filename))
 
 
 def revision_assets(revision_id: int) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The lesson editor's helpers: uploads from the editor and the quiz preview.
 
-Registered on the studio blueprint (imported at the end of elearn.studio.routes), so the
+Registered on the studio blueprint (imported where the blueprints are registered), so the
 studio's access checks run first, as for every other studio page.
 """
 

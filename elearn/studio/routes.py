@@ -783,7 +783,3 @@ def remove_staff(slug: str, user_id: int):
         return redirect(url_for("studio.staff_list", slug=course.slug), 303)
     flash(_("Removed from the course's staff."), "success")
     return redirect(url_for("studio.staff_list", slug=course.slug), 303)
-
-
-# The editor's uploads and the quiz preview live in their own module, on this blueprint.
-from elearn.studio import editor_routes  # noqa: E402, F401

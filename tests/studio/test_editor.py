@@ -83,7 +83,7 @@ def test_an_image_upload_is_named_in_the_draft_and_shown_with_its_sizes(app, own
     assert response.status_code == 200, response.text
     answer = response.json
     assert answer["kind"] == "image" and answer["name"].startswith("anh-san-pham-")
-    assert answer["markdown"] == f"![](assets/{answer['name']})"
+    assert answer["markdown"] == f"![Ảnh sản phẩm](assets/{answer['name']})"
     assert answer["name"] in draft_assets(app, slug)
     # Uploading the same file again changes nothing.
     assert upload(client, slug, small_png(), "Ảnh sản phẩm.png", JSON).json == answer
