@@ -103,10 +103,13 @@
 
   // ------------------------------------------------------------------ autosave
   var conflict = form.getAttribute("data-conflict") === "yes";
+  // On the server's conflict page the form carries their version: a copy kept from it is
+  // filed under version 0, so putting it back later is a conflict again, never an overwrite.
+  var pageConflict = conflict;
   var saveTimer = null, retryTimer = null, retryDelay = 5000;
   var inFlight = false, again = false, dirty = false;
   function say(text_) { if (status) { status.textContent = text_; } }
-  function storageKey() { return storagePrefix + version.value; }
+  function storageKey() { return storagePrefix + (pageConflict ? "0" : version.value); }
   function keep() {
     if (!storage) { return; }
     try {
