@@ -22,9 +22,10 @@ from elearn.auth.models import User
 from elearn.content.models import Course, CourseRevision, Lesson, LessonVersion, RevisionLesson
 from elearn.content.package import LessonData, asset_reference, render_lesson
 from elearn.content.render import links
-from elearn.content.revisions import lesson_version, revision_asset_urls
+from elearn.content.revisions import lesson_version
 from elearn.core.errors import Conflict, NotFound, ValidationFailed
 from elearn.extensions import db
+from elearn.studio.assets import links_for
 from elearn.studio.checks import clean_markdown, clean_minutes, clean_title
 from elearn.studio.drafts import ensure_draft, working_revision
 from elearn.studio.sources import compose_source, split_source
@@ -146,12 +147,7 @@ def save_lesson(
     source = compose_source(
         title, minutes, markdown, version.required, version.video_url, version.video_minutes
     )
-    urls = revision_asset_urls(draft.id)
-    used: dict[str, str] = {}
-    for _line, url in links(markdown):
-        name = asset_reference(url)
-        if name is not None and name in urls:
-            used[name] = urls[name]
+    used, pictures = links_for(draft.id, _referenced(markdown))
     data = LessonData(
         slug=lesson_slug,
         title=title,
@@ -162,7 +158,7 @@ def save_lesson(
         source=source,
         assets=tuple(sorted(used)),
     )
-    new = lesson_version(row.lesson_id, data, used, created_by_id=user.id, reuse=False)
+    new = lesson_version(row.lesson_id, data, used, pictures, created_by_id=user.id, reuse=False)
     row.version_id = new.id
     db.session.flush()
     return new
@@ -253,6 +249,12 @@ def preview_html(course: Course, title: str, markdown: str) -> str:
     """The Markdown as learners would get it: the same renderer and sanitiser, the
     course's images resolved."""
     revision = working_revision(course)
-    urls = revision_asset_urls(revision.id) if revision is not None else {}
+    urls, pictures = links_for(revision.id, _referenced(markdown)) if revision else ({}, {})
     source = compose_source(title or "-", 1, markdown)
-    return render_lesson(LessonData("", title, 1, True, None, None, source), urls)
+    return render_lesson(LessonData("", title, 1, True, None, None, source), urls, pictures)
+
+
+def _referenced(markdown: str) -> set[str]:
+    """The asset names the Markdown links (assets/<name>)."""
+    names = (asset_reference(url) for _line, url in links(markdown))
+    return {name for name in names if name is not None}

@@ -18,10 +18,13 @@ from wtforms import SelectChoice
 from elearn.content import structure
 from elearn.content.models import Course
 from elearn.content.modules import installed_tools
+from elearn.content.render import video_embed_url
+from elearn.content.uploads import max_upload_bytes
 from elearn.core.db import discard
 from elearn.core.errors import NotFound, ServiceError, ValidationFailed
 from elearn.extensions import login_manager
-from elearn.studio import courses, drafts, lessons, outline, permissions, staff
+from elearn.studio import assets, courses, drafts, lessons, outline, permissions, staff
+from elearn.studio.diffs import line_diff
 from elearn.studio.forms import (
     InviteForm,
     LessonForm,
@@ -33,7 +36,7 @@ from elearn.studio.forms import (
     SettingsForm,
     TitleForm,
 )
-from elearn.studio.sources import suggested_minutes, word_count
+from elearn.studio.sources import WORDS_PER_MINUTE, suggested_minutes, word_count
 from elearn.studio.wording import ROLE_LABELS, STATE_LABELS, problem_text
 from elearn.web.forms import EmptyForm, apply_errors
 
@@ -435,6 +438,8 @@ def _lesson_page(course: Course, lesson_slug: str, form: LessonForm, status: int
         form=form,
         words=word_count(markdown or ""),
         suggested=suggested_minutes(markdown or ""),
+        words_per_minute=WORDS_PER_MINUTE,
+        upload_limit_mb=max_upload_bytes() // 2**20,
         **extra,
     ), status
 
@@ -449,7 +454,17 @@ def lesson(slug: str, lesson_slug: str):
     form.minutes.data = current.minutes
     form.markdown.data = current.markdown
     form.version.data = current.version
-    return _lesson_page(course, lesson_slug, form, lesson=current)
+    return _lesson_page(course, lesson_slug, form, lesson=current, uploaded=_uploaded(course))
+
+
+def _uploaded(course: Course):
+    """The file just uploaded without the editor's script (?uploaded=<name>), if the
+    course's draft has it: the page shows the Markdown to copy."""
+    name = request.args.get("uploaded", "")
+    revision = drafts.working_revision(course)
+    if not name or revision is None:
+        return None
+    return assets.lesson_asset(revision.id, name)
 
 
 def _lesson_form() -> tuple[LessonForm, str]:
@@ -535,6 +550,7 @@ def preview_lesson(slug: str, lesson_slug: str):
         course=course,
         lesson=current,
         html=structure.lesson_html(current.version_id),
+        video_embed=video_embed_url(current.video_url) if current.video_url else None,
     )
 
 
@@ -556,15 +572,26 @@ def lesson_history(slug: str, lesson_slug: str):
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>/history/<int:number>")
 def lesson_version(slug: str, lesson_slug: str, number: int):
-    """One old version's text, with "restore this version"."""
+    """One old version's text, what changed since the version before it, and "restore
+    this version"."""
     course = _course(slug)
     old = lessons.version_text(course, lesson_slug, number)
     try:
         current = lessons.lesson_text(course, lesson_slug)
     except ServiceError:
         current = None
+    try:
+        before = lessons.version_text(course, lesson_slug, number - 1) if number > 1 else None
+    except NotFound:
+        before = None
     return render_template(
-        "studio/version.html", course=course, old=old, current=current, lesson_slug=lesson_slug
+        "studio/version.html",
+        course=course,
+        old=old,
+        before=before,
+        hunks=line_diff(before.markdown if before else "", old.markdown),
+        current=current,
+        lesson_slug=lesson_slug,
     )
 
 

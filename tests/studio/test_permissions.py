@@ -59,6 +59,8 @@ ROUTES = {
     "studio.remove_staff": ("manager", "studio"),
     "studio.reset_confirm": ("admin", "module"),
     "studio.reset_to_package": ("admin", "module"),
+    "studio.upload_asset": ("editor", "studio"),
+    "studio.preview_quiz": ("editor", "studio"),
 }
 MODULE_COURSE = "khoa-kiem-tra"
 
