@@ -124,7 +124,9 @@ def bank(revision: CourseRevision, search: str = "", category: str = "") -> list
         parsed = question_from_data(version.data)
         summary = short(plain_text(html_of(parsed.text, inline=False)), 120)
         if words:
-            haystack = fold(f"{name} {version.category} {plain_text(html_of(parsed.text, inline=False))}")
+            haystack = fold(
+                f"{name} {version.category} {plain_text(html_of(parsed.text, inline=False))}"
+            )
             if not all(word in haystack for word in words):
                 continue
         used = [
@@ -210,7 +212,10 @@ def preview_one(
     elif not problems and name is None and preview.items[0].status != "new":
         problems.append(
             ImportProblem(
-                _("The course already has a question named “%(name)s”.", name=preview.items[0].name),
+                _(
+                    "The course already has a question named “%(name)s”.",
+                    name=preview.items[0].name,
+                ),
                 line=preview.items[0].line,
             )
         )

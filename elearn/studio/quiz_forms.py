@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from elearn.quiz.importing import MAX_CATEGORY, MAX_GIFT_CHARS
@@ -13,13 +20,13 @@ from elearn.studio.forms import TOO_LONG
 from elearn.studio.quizzes import MAX_ATTEMPTS, MAX_MINUTES
 
 GRADING_CHOICES = [
-    ("highest", _l("The highest score")),
-    ("last", _l("The last attempt")),
+    SelectChoice("highest", _l("The highest score")),
+    SelectChoice("last", _l("The last attempt")),
 ]
 REVIEW_CHOICES = [
-    ("score", _l("Only the score")),
-    ("correctness", _l("The score and which answers were right")),
-    ("full", _l("Everything: right answers and feedback")),
+    SelectChoice("score", _l("Only the score")),
+    SelectChoice("correctness", _l("The score and which answers were right")),
+    SelectChoice("full", _l("Everything: right answers and feedback")),
 ]
 
 
@@ -40,7 +47,7 @@ class QuizSettingsForm(FlaskForm):
         ],
     )
     pass_mark = _number(
-        _l("Pass mark (%)"), 0, 100, _l("The pass mark is a percentage from 0 to 100.")
+        _l("Pass mark (percent)"), 0, 100, _l("The pass mark is a percentage from 0 to 100.")
     )
     max_attempts = _number(
         _l("Attempts allowed"),

@@ -8,11 +8,12 @@ import re
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from elearn.content.models import Course, CourseRevision
 from elearn.content.revisions import question_hashes
 from elearn.core.db import discard
-from elearn.core.errors import NotFound, ServiceError, ValidationFailed
+from elearn.core.errors import Conflict, NotFound, ValidationFailed
 from elearn.core.text import fold
 from elearn.quiz import xlsx
 from elearn.quiz.importing import (
@@ -25,7 +26,7 @@ from elearn.quiz.importing import (
     preview_xlsx,
     xlsx_template,
 )
-from elearn.quiz.types import QTYPES
+from elearn.quiz.types import QTYPES, get_type
 from elearn.studio import drafts, questions, quizzes
 from elearn.studio.quiz_forms import (
     DrawItemForm,
@@ -48,6 +49,11 @@ def _import_size(endpoint, _values):
     """Runs before CSRFProtect reads the form: raise the body limit for the import only."""
     if endpoint in IMPORT_ENDPOINTS:
         request.max_content_length = IMPORT_MAX_BYTES
+
+
+def _types() -> dict:
+    """Type name -> the registry's type (its ``label``), in registry order."""
+    return {name: get_type(name) for name in QTYPES}
 
 
 def _revision(course: Course) -> CourseRevision:
@@ -96,12 +102,12 @@ def _quiz_page(course: Course, key: str, status: int = 200, **forms):
     bank = questions.bank(revision)
     sizes = questions.categories(revision)
     question_form = forms.get("question_form") or QuestionItemForm(formdata=None)
-    question_form.question.choices = [("", "—")] + [
-        (entry.name, f"{entry.name} · {entry.category}") for entry in bank
+    question_form.question.choices = [SelectChoice("", "—")] + [
+        SelectChoice(entry.name, f"{entry.name} · {entry.category}") for entry in bank
     ]
     draw_form = forms.get("draw_form") or DrawItemForm(formdata=None)
-    draw_form.category.choices = [("", "—")] + [
-        (category, f"{category} ({count})") for category, count in sizes.items()
+    draw_form.category.choices = [SelectChoice("", "—")] + [
+        SelectChoice(category, f"{category} ({count})") for category, count in sizes.items()
     ]
     return render_template(
         "studio/quiz.html",
@@ -229,7 +235,7 @@ def questions_bank(slug: str):
         search=search,
         category=category,
         all_categories=questions.categories(revision),
-        qtypes=QTYPES,
+        qtypes=_types(),
     )
 
 
@@ -241,7 +247,7 @@ def _question_page(course, form, status=200, *, entry=None, problems=(), qtype=N
         entry=entry,
         problems=list(problems),
         qtype=qtype,
-        qtypes=QTYPES,
+        qtypes=_types(),
     ), status
 
 
@@ -319,7 +325,7 @@ def delete_question(slug: str, question_id: int):
     _button_form()
     try:
         name = questions.delete_question(drafts.ensure_draft(course, _user()), question_id)
-    except ServiceError as exc:
+    except Conflict as exc:
         discard()
         flash(exc.message, "error")
         return redirect(url_for("studio.questions_bank", slug=slug), 303)
@@ -363,7 +369,10 @@ def _read_upload(form: ImportForm) -> tuple[str | None, bytes | None, ImportProb
     """(GIFT text, xlsx bytes, a problem) from the form: the file wins over the paste."""
     upload = form.file.data
     if upload is not None and getattr(upload, "filename", ""):
-        data = upload.read(xlsx.MAX_FILE_BYTES + 1)
+        try:
+            data = upload.read(xlsx.MAX_FILE_BYTES + 1)
+        finally:
+            upload.close()
         if not data:
             return None, None, ImportProblem(_("The file is empty."))
         if data.startswith(b"PK\x03\x04"):
@@ -371,12 +380,20 @@ def _read_upload(form: ImportForm) -> tuple[str | None, bytes | None, ImportProb
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return None, None, ImportProblem(
-                _("This file is neither GIFT text (UTF-8) nor an Excel workbook (.xlsx).")
+            return (
+                None,
+                None,
+                ImportProblem(
+                    _("This file is neither GIFT text (UTF-8) nor an Excel workbook (.xlsx).")
+                ),
             )
         if "\x00" in text:
-            return None, None, ImportProblem(
-                _("This file is neither GIFT text (UTF-8) nor an Excel workbook (.xlsx).")
+            return (
+                None,
+                None,
+                ImportProblem(
+                    _("This file is neither GIFT text (UTF-8) nor an Excel workbook (.xlsx).")
+                ),
             )
         return text, None, None
     return form.text.data or "", None, None

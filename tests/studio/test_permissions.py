@@ -59,6 +59,27 @@ ROUTES = {
     "studio.remove_staff": ("manager", "studio"),
     "studio.reset_confirm": ("admin", "module"),
     "studio.reset_to_package": ("admin", "module"),
+    # the quiz editor, question bank, import and export (elearn/studio/quiz_routes.py)
+    **{
+        f"studio.{name}": ("editor", "studio")
+        for name in (
+            "quiz",
+            "quiz_settings",
+            "add_quiz_question",
+            "add_quiz_draw",
+            "remove_quiz_item",
+            "move_quiz_item",
+            "export_quiz",
+            "questions_bank",
+            "new_question",
+            "question",
+            "delete_question_confirm",
+            "delete_question",
+            "export_questions",
+            "questions_template",
+            "import_questions",
+        )
+    },  # fmt: skip
 }
 MODULE_COURSE = "khoa-kiem-tra"
 
@@ -109,6 +130,8 @@ DESTRUCTIVE = {
     "studio.discard_draft",
     "studio.remove_staff",
     "studio.reset_to_package",
+    "studio.delete_question",
+    "studio.remove_quiz_item",
 }
 
 
@@ -129,6 +152,7 @@ def _walk(app, client, slugs, users):
             "index": 1,
             "number": 1,
             "user_id": users["coauthor"].id,
+            "question_id": 1,
         }
         url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
         response = client.open(url, method=method)
