@@ -15,6 +15,11 @@ STUDIO_COURSE_ROUTES = (
     "delete_quiz_confirm", "delete_quiz", "move_quiz", "publish_confirm", "publish",
     "discard_confirm", "discard_draft", "staff_list", "invite", "remove_staff", "reset_confirm",
     "reset_to_package", "upload_asset", "preview_quiz",
+    # the quiz editor, question bank, import and export
+    "quiz", "quiz_settings", "add_quiz_question", "add_quiz_draw", "remove_quiz_item",
+    "move_quiz_item", "export_quiz", "questions_bank", "new_question", "question",
+    "delete_question_confirm", "delete_question", "export_questions", "questions_template",
+    "import_questions",
 )  # fmt: skip
 # Every endpoint must be classified here; a new route fails the matrix until it is.
 ACCESS = {
@@ -82,6 +87,7 @@ SAMPLE_ARGS = {
     "key": "kiem-tra-phan-1",
     "attempt_id": 1,
     "quiz_id": 1,
+    "question_id": 1,
     "code": "ABCDEFGHJKMN23",
     "token": "not-a-real-token",
     "digest": "0" * 64,

@@ -783,3 +783,7 @@ def remove_staff(slug: str, user_id: int):
         return redirect(url_for("studio.staff_list", slug=course.slug), 303)
     flash(_("Removed from the course's staff."), "success")
     return redirect(url_for("studio.staff_list", slug=course.slug), 303)
+
+
+# The quiz editor, question bank, import and export (their views join this blueprint).
+from elearn.studio import quiz_routes  # noqa: E402, F401

@@ -61,6 +61,27 @@ ROUTES = {
     "studio.reset_to_package": ("admin", "module"),
     "studio.upload_asset": ("editor", "studio"),
     "studio.preview_quiz": ("editor", "studio"),
+    # the quiz editor, question bank, import and export (elearn/studio/quiz_routes.py)
+    **{
+        f"studio.{name}": ("editor", "studio")
+        for name in (
+            "quiz",
+            "quiz_settings",
+            "add_quiz_question",
+            "add_quiz_draw",
+            "remove_quiz_item",
+            "move_quiz_item",
+            "export_quiz",
+            "questions_bank",
+            "new_question",
+            "question",
+            "delete_question_confirm",
+            "delete_question",
+            "export_questions",
+            "questions_template",
+            "import_questions",
+        )
+    },  # fmt: skip
 }
 MODULE_COURSE = "khoa-kiem-tra"
 
@@ -111,6 +132,8 @@ DESTRUCTIVE = {
     "studio.discard_draft",
     "studio.remove_staff",
     "studio.reset_to_package",
+    "studio.delete_question",
+    "studio.remove_quiz_item",
 }
 
 
@@ -131,6 +154,7 @@ def _walk(app, client, slugs, users):
             "index": 1,
             "number": 1,
             "user_id": users["coauthor"].id,
+            "question_id": 1,
         }
         url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
         response = client.open(url, method=method)
