@@ -14,7 +14,7 @@ STUDIO_COURSE_ROUTES = (
     "restore_lesson", "delete_lesson_confirm", "delete_lesson", "move_lesson", "add_quiz",
     "delete_quiz_confirm", "delete_quiz", "move_quiz", "publish_confirm", "publish",
     "discard_confirm", "discard_draft", "staff_list", "invite", "remove_staff", "reset_confirm",
-    "reset_to_package",
+    "reset_to_package", "export_course",
 )  # fmt: skip
 # Every endpoint must be classified here; a new route fails the matrix until it is.
 ACCESS = {
@@ -78,6 +78,7 @@ ACCESS = {
     # route is tested in tests/studio/test_permissions.py.
     "studio.home": "studio",
     "studio.new_course": "studio",
+    "studio.import_course": "studio",
     **{f"studio.{name}": "studio_course" for name in STUDIO_COURSE_ROUTES},
 }
 SAMPLE_ARGS = {

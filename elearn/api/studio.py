@@ -41,7 +41,7 @@ def _problem_error(exc, problems: list[schemas.Problem]) -> schemas.Error:
 
 
 def _package_problems(found) -> list[schemas.Problem]:
-    return [schemas.Problem(path=p.path, line=p.line, message=p.message) for p in found]
+    return [schemas.Problem(path=p.path, line=p.line, message=problem_text(p)) for p in found]
 
 
 def _uploaded_file() -> bytes:

@@ -59,6 +59,8 @@ ROUTES = {
     "studio.remove_staff": ("manager", "studio"),
     "studio.reset_confirm": ("admin", "module"),
     "studio.reset_to_package": ("admin", "module"),
+    "studio.import_course": ("studio", None),
+    "studio.export_course": ("editor", "studio"),
     # The API (bearer tokens; anonymous: 401).
     "api.studio_import_course": ("studio", None),
     "api.studio_export_course": ("editor", "studio"),
