@@ -38,6 +38,9 @@ class Config:
     #: memory, about 3 bytes each (400 beyond).
     ELEARN_UPLOAD_MAX_MB = _int("ELEARN_UPLOAD_MAX_MB", 10)
     ELEARN_UPLOAD_MAX_MEGAPIXELS = _int("ELEARN_UPLOAD_MAX_MEGAPIXELS", 50)
+    #: A course package zip uploaded to the studio (web page or API), in MB: 413 beyond.
+    #: Also the size of a question workbook (.xlsx) sent to the API.
+    ELEARN_PACKAGE_MAX_MB = _int("ELEARN_PACKAGE_MAX_MB", 50)
     ELEARN_ORG_NAME = os.environ.get("ELEARN_ORG_NAME", "Văn phòng Điều phối Chương trình OCOP")
     #: Scheme, host and optional path prefix of links in e-mails and printed by commands;
     #: never taken from the request's Host header. Production must set it.

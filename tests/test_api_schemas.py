@@ -37,7 +37,36 @@ STATUSES = {
     ("post", "/api/v1/attempts/{attempt_id}/submission"): {"200", "400", "401", "404", "413"},
     ("get", "/api/v1/certificates/{code}"): {"200", "404", "429"},
     ("get", "/api/v1/openapi.json"): {"200"},
+    ("post", "/api/v1/studio/courses"): {"200", "201", "400", "401", "403", "413", "422"},
+    ("get", "/api/v1/studio/courses/{slug}/export"): {"200", "400", "401", "403", "404"},
+    ("get", "/api/v1/studio/courses/{slug}/lessons/{lesson_slug}"): {"200", "401", "403", "404"},
+    ("put", "/api/v1/studio/courses/{slug}/lessons/{lesson_slug}"): {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+    },  # fmt: skip
+    ("post", "/api/v1/studio/courses/{slug}/questions/import"): {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "415",
+        "422",
+    },  # fmt: skip
+    ("post", "/api/v1/studio/courses/{slug}/publish"): {"200", "401", "403", "404", "409", "422"},
 }
+#: 4xx bodies that are not the Error schema: the lesson conflict carries "theirs" too.
+OTHER_ERRORS = {
+    ("put", "/api/v1/studio/courses/{slug}/lessons/{lesson_slug}", "409"): "LessonConflict",
+}
+#: Successes that are files, not JSON.
+FILES = {("get", "/api/v1/studio/courses/{slug}/export"): "application/zip"}
 PUBLIC = {"/api/v1/auth/token", "/api/v1/courses", "/api/v1/courses/{slug}"} | {
     "/api/v1/certificates/{code}",
     "/api/v1/openapi.json",
@@ -233,7 +262,10 @@ def test_every_operation_lists_its_statuses_and_their_bodies(document):
         for status, response in responses.items():
             if status.startswith(("4", "d")):
                 schema = response["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/Error"}, (key, status)
+                model = OTHER_ERRORS.get((*key, status), "Error")
+                assert schema == {"$ref": f"#/components/schemas/{model}"}, (key, status)
+            elif key in FILES:
+                assert set(response["content"]) == {FILES[key]}, key
             elif key[1] != "/api/v1/openapi.json":
                 assert "application/json" in response["content"], (key, status)
         assert ("security" in operation) == (key[1] not in PUBLIC), key

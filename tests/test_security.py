@@ -14,7 +14,7 @@ STUDIO_COURSE_ROUTES = (
     "restore_lesson", "delete_lesson_confirm", "delete_lesson", "move_lesson", "add_quiz",
     "delete_quiz_confirm", "delete_quiz", "move_quiz", "publish_confirm", "publish",
     "discard_confirm", "discard_draft", "staff_list", "invite", "remove_staff", "reset_confirm",
-    "reset_to_package", "upload_asset", "preview_quiz",
+    "reset_to_package", "upload_asset", "preview_quiz", "export_course",
     # the quiz editor, question bank, import and export
     "quiz", "quiz_settings", "add_quiz_question", "add_quiz_draw", "remove_quiz_item",
     "move_quiz_item", "export_quiz", "questions_bank", "new_question", "question",
@@ -57,6 +57,12 @@ ACCESS = {
     "api.save_answers": "token",
     "api.submission": "token",
     "api.certificate": "public",
+    "api.studio_import_course": "token",
+    "api.studio_export_course": "token",
+    "api.studio_lesson": "token",
+    "api.studio_save_lesson": "token",
+    "api.studio_import_questions": "token",
+    "api.studio_publish": "token",
     "quiz.overview": "login",
     "quiz.start": "login",
     "quiz.attempt": "login",
@@ -77,6 +83,7 @@ ACCESS = {
     # route is tested in tests/studio/test_permissions.py.
     "studio.home": "studio",
     "studio.new_course": "studio",
+    "studio.import_course": "studio",
     **{f"studio.{name}": "studio_course" for name in STUDIO_COURSE_ROUTES},
 }
 SAMPLE_ARGS = {

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from spectree import Response
 
-from elearn.api import schemas
+from elearn.api import schemas, studio
 from elearn.api.auth import ApiError, current_api_user, error_body, token_required
 from elearn.api.schemas import Error
 from elearn.api.spec import BEARER, api, openapi_document
@@ -29,6 +29,7 @@ from elearn.quiz import attempts as quiz_services
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not sent by browsers on their own, so CSRF does not apply here.
 csrf.exempt(bp)
+studio.add_routes(bp)
 
 
 @bp.errorhandler(ServiceError)

@@ -118,6 +118,21 @@ class ResponseModel(BaseModel):
 # --------------------------------------------------------------------------- errors
 
 
+class Problem(ResponseModel):
+    """One problem of an input (a package, a GIFT text, a workbook) and where it is."""
+
+    path: str | None = described(
+        "The file in the package (course.toml, lessons/<slug>.md, …), or absent.",
+        absent_when_none=True,
+    )
+    line: int | None = described(
+        "The line (in the file, or in the GIFT text).", absent_when_none=True
+    )
+    row: int | None = described("The row of the workbook.", absent_when_none=True)
+    column: str | None = described("The column letter of the workbook.", absent_when_none=True)
+    message: str = plain_text("What is wrong.")
+
+
 class ErrorDetail(ResponseModel):
     code: str = Field(
         description=(
@@ -130,6 +145,11 @@ class ErrorDetail(ResponseModel):
     fields: dict[str, list[PlainString]] | None = described(
         "Only when particular values were refused: where (a field name, a path such as "
         "`answers.12`, or a question id) → what is wrong with it.",
+        absent_when_none=True,
+    )
+    problems: list[Problem] | None = described(
+        "Only when an input was read and found wrong (a package, a question import, a "
+        "draft to publish): every problem and where it is.",
         absent_when_none=True,
     )
 
@@ -461,3 +481,101 @@ class Certificate(ResponseModel):
     issued_at: Timestamp
     revoked_at: Timestamp | None = Field(description="When it was revoked, or null.")
     revoked_reason: str | None = plain_text("Why it was revoked, or null.")
+
+
+# --------------------------------------------------------------------------- the studio
+
+
+class DryRunQuery(RequestModel):
+    dry_run: Annotated[bool, Field(strict=False)] = Field(
+        default=False,
+        description="1 (or true): only check; nothing is saved, and the answer lists the "
+        "problems found.",
+    )
+
+
+class QuestionImportQuery(DryRunQuery):
+    category: str | None = described(
+        "The category of questions that name none (GIFT: no $CATEGORY above them).",
+        absent_when_none=True,
+        max_length=255,
+    )
+
+
+class ExportQuery(RequestModel):
+    revision: Literal["draft", "published"] = Field(
+        default="published", description="Which revision to export."
+    )
+
+
+class PackageCheck(ResponseModel):
+    slug: str | None = described(
+        "The address the course would have (absent when course.toml could not be read).",
+        absent_when_none=True,
+    )
+    valid: bool = Field(description="True when importing it would create the course.")
+    problems: list[Problem]
+
+
+class CourseCreated(ResponseModel):
+    slug: str
+    state: Literal["draft"]
+
+
+class StudioLesson(ResponseModel):
+    title: str = plain_text("The lesson's title.")
+    markdown: str = plain_text("The lesson's Markdown source (without its front matter).")
+    minutes: int
+    version: int = Field(
+        description="The version shown (the draft's; the published one's when there is no "
+        "draft): send it back when saving."
+    )
+
+
+class StudioLessonSave(RequestModel):
+    title: str = Field(description="The lesson's title.")
+    markdown: str = Field(description="The lesson's Markdown source.")
+    version: int = Field(ge=0, le=MAX_ID, description="The version the text was based on.")
+    minutes: int | None = described(
+        "Estimated minutes; the current ones are kept when absent.",
+        absent_when_none=True,
+        ge=1,
+        le=MAX_ID,
+    )
+
+
+class LessonSaved(ResponseModel):
+    version: int = Field(description="The lesson's version now.")
+
+
+class TheirLesson(ResponseModel):
+    title: str = plain_text("Their title.")
+    markdown: str = plain_text("Their Markdown.")
+    minutes: int
+    version: int
+    by: str | None = plain_text(
+        "Who saved it (absent: it came from a package).", absent_when_none=True
+    )
+    at: Timestamp
+
+
+class LessonConflict(ResponseModel):
+    """The lesson was saved by someone else after `version`: nothing of yours was saved."""
+
+    error: ErrorDetail
+    theirs: TheirLesson
+
+
+class QuestionImport(ResponseModel):
+    questions: int = Field(description="How many questions would be (or were) saved.")
+    new: int
+    changed: int = Field(
+        description="Questions of a name the course has, whose content changes: a new version."
+    )
+    unchanged: int
+    saved: bool = Field(description="False for a dry run.")
+    problems: list[Problem]
+
+
+class Published(ResponseModel):
+    revision: int = Field(description="The number of the revision now published.")

@@ -35,6 +35,23 @@ safe to insert as markup, `plain-text` must be shown as text.
 """
 
 
+#: Request bodies spectree cannot describe (files, plain text), by operation id; the views
+#: read them themselves (elearn.api.studio).
+RAW_BODIES: dict[str, dict[str, Any]] = {}
+#: Success responses that are files, not JSON: operation id -> (status, media type).
+FILE_RESPONSES: dict[str, tuple[str, str]] = {}
+
+
+def raw_body(operation_id: str, content: dict[str, Any], required: bool = True) -> None:
+    """Document the request body of a view that reads it itself."""
+    RAW_BODIES[operation_id] = {"required": required, "content": content}
+
+
+def file_response(operation_id: str, status: str, media_type: str) -> None:
+    """Document a success response whose body is a file of `media_type`."""
+    FILE_RESPONSES[operation_id] = (status, media_type)
+
+
 class ResponseNotInContract(RuntimeError):
     """A view built a body its response schema refuses: the client gets a 500, not the body."""
 
@@ -140,8 +157,16 @@ def _finish_operation(operation: dict[str, Any], schemas: dict[str, Any]) -> Non
     operation.pop("tags", None)
     if not operation.get("description"):
         operation.pop("description", None)
+    operation_id = operation.get("operationId", "")
+    if operation_id in RAW_BODIES:
+        operation["requestBody"] = copy.deepcopy(RAW_BODIES[operation_id])
+    if operation_id in FILE_RESPONSES:
+        status, media_type = FILE_RESPONSES[operation_id]
+        operation["responses"][status]["content"] = {
+            media_type: {"schema": {"contentMediaType": media_type}}
+        }
     body = operation.get("requestBody")
-    if body is not None:
+    if body is not None and operation_id not in RAW_BODIES:
         model = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         body["required"] = bool(schemas[model].get("required"))
     parameters = operation.get("parameters", [])

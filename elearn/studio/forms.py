@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -156,4 +157,14 @@ class InviteForm(FlaskForm):
             InputRequired(_l("Please enter an e-mail address or a mobile number.")),
             Length(max=254, message=TOO_LONG),
         ],
+    )
+
+
+class PackageForm(FlaskForm):
+    """A course package (.zip) to check, then import as a new draft course."""
+
+    file = FileField(
+        _l("Course package (.zip)"),
+        validators=[FileRequired(_l("Choose a .zip file."))],
+        render_kw={"accept": ".zip,application/zip"},
     )

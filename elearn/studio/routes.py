@@ -23,7 +23,7 @@ from elearn.content.uploads import max_upload_bytes
 from elearn.core.db import discard
 from elearn.core.errors import NotFound, ServiceError, ValidationFailed
 from elearn.extensions import login_manager
-from elearn.studio import assets, courses, drafts, lessons, outline, permissions, staff
+from elearn.studio import assets, courses, drafts, lessons, outline, packages, permissions, staff
 from elearn.studio.diffs import line_diff
 from elearn.studio.forms import (
     InviteForm,
@@ -32,6 +32,7 @@ from elearn.studio.forms import (
     NewCourseForm,
     NewLessonForm,
     NewQuizForm,
+    PackageForm,
     RestoreForm,
     SettingsForm,
     TitleForm,
@@ -39,6 +40,7 @@ from elearn.studio.forms import (
 from elearn.studio.sources import WORDS_PER_MINUTE, suggested_minutes, word_count
 from elearn.studio.wording import ROLE_LABELS, STATE_LABELS, problem_text
 from elearn.web.forms import EmptyForm, apply_errors
+from elearn.web.inputs import large_body
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -783,6 +785,52 @@ def remove_staff(slug: str, user_id: int):
         return redirect(url_for("studio.staff_list", slug=course.slug), 303)
     flash(_("Removed from the course's staff."), "success")
     return redirect(url_for("studio.staff_list", slug=course.slug), 303)
+
+
+# --------------------------------------------------------------------------- packages (.zip)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@large_body("ELEARN_PACKAGE_MAX_MB")
+def import_course():
+    """A course package (.zip): "Check" lists its problems and saves nothing; "Import"
+    checks it again and creates the draft course, the trainer its owner."""
+    form = PackageForm()
+    check = None
+    status = 200
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            if request.form.get("action") == "import":
+                course = packages.import_package_zip(data, _user())
+                flash(_("The course was imported as a draft: check it, then publish."), "success")
+                return redirect(url_for("studio.course", slug=course.slug), 303)
+            check = packages.check_package_zip(data)
+        except (packages.PackageRefused, packages.PackageHasProblems) as exc:
+            discard()
+            check = packages.PackageCheck(None, None, exc.problems)
+            form.file.errors = [exc.message]
+            status = exc.status
+    elif request.method == "POST":
+        status = 400
+    return render_template("studio/package_import.html", form=form, check=check), status
+
+
+@bp.get("/courses/<slug>/export")
+def export_course(slug: str):
+    """The draft or the published revision as a package zip (the same bytes every time)."""
+    course = _course(slug)
+    revision = request.args.get("revision", "published")
+    data = packages.export_zip(course, revision)
+    name = packages.export_filename(course, revision)
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/zip",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
 
 
 # The quiz editor, question bank, import and export (their views join this blueprint).

@@ -73,6 +73,28 @@ def install_converter(app: Flask) -> None:
 def register(app: Flask) -> None:
     """Check every request before the other hooks (sessions, CSRF, the unit of work) run."""
     app.before_request_funcs.setdefault(None, []).insert(0, check_request)
+    app.before_request_funcs[None].insert(0, apply_body_limit)
+
+
+def large_body(setting: str) -> Any:
+    """Let a view's requests be larger than MAX_CONTENT_LENGTH: up to `setting` MB.
+
+    The limit is set on the request before anything reads its body (the hook below runs
+    first of all), so only the views marked so accept more; beyond it, 413.
+    """
+
+    def mark(view: Any) -> Any:
+        view.elearn_body_limit = setting
+        return view
+
+    return mark
+
+
+def apply_body_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, "elearn_body_limit", None)
+    if setting is not None:
+        request.max_content_length = int(current_app.config[setting]) * 1024 * 1024
 
 
 def check_request() -> None:
