@@ -180,7 +180,10 @@ def register_blueprints(app: Flask) -> None:
     from elearn.main.routes import bp as main_bp
     from elearn.quiz.routes import bp as quiz_bp
     from elearn.regions.routes import bp as regions_bp
-    from elearn.studio import editor_routes  # noqa: F401  (its views are on the studio's bp)
+    from elearn.studio import (
+        editor_routes,  # noqa: F401  (its views are on the studio's bp)
+        quiz_routes,  # noqa: F401  (its views are on the studio's bp)
+    )
     from elearn.studio.routes import bp as studio_bp
 
     app.register_blueprint(main_bp)

@@ -831,7 +831,3 @@ def export_course(slug: str):
             "Content-Disposition": f'attachment; filename="{name}"',
         },
     )
-
-
-# The quiz editor, question bank, import and export (their views join this blueprint).
-from elearn.studio import quiz_routes  # noqa: E402, F401
