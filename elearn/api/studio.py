@@ -190,6 +190,16 @@ def _question_preview(course: Course, category: str) -> ImportPreview:
     existing = question_hashes(revision) if revision is not None else {}
     if request.mimetype == "text/plain":
         text = request.get_data(cache=True).decode("utf-8", "replace")
+        if "\x00" in text:
+            # As everywhere else (elearn.web.inputs): PostgreSQL refuses NUL in text.
+            raise ApiError(
+                400,
+                "invalid",
+                _(
+                    "What you sent contains a character that is not "
+                    "allowed (a null byte). Please check what you entered."
+                ),
+            )
         return preview_gift(text, existing, category)
     if request.mimetype == "multipart/form-data":
         return preview_xlsx(_uploaded_file(), existing, category)
@@ -211,7 +221,7 @@ def _import_problems(preview: ImportPreview) -> list[schemas.Problem]:
 @api.validate(
     resp=Responses(
         HTTP_200=(schemas.QuestionImport, "Saved, all of them (dry_run: what would be)"),
-        HTTP_400=(Error, "Nothing sent, or a query parameter refused"),
+        HTTP_400=(Error, "Nothing sent, a NUL character, or a query parameter refused"),
         HTTP_401=(Error, "Token missing or invalid"),
         HTTP_403=(Error, "Not on the course's staff, nor an administrator"),
         HTTP_404=(Error, "No such course"),

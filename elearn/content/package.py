@@ -231,10 +231,16 @@ def _text(files: Mapping[str, bytes], path: str, problems: _Problems) -> str | N
         problems.add(path, 1, f"file is larger than {MAX_TEXT_BYTES // 2**20} MB")
         return None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         problems.add(path, 1, "file is not valid UTF-8")
         return None
+    if "\x00" in text:
+        # PostgreSQL stores no NUL in text: refused here, not a database error later.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.add(path, line, "file contains a NUL character")
+        return None
+    return text
 
 
 def read_files(

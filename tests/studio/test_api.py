@@ -363,3 +363,17 @@ def test_the_document_lists_the_studio_endpoints(client):
         "category",
     }
     assert "422" in paths[f"{BASE}/{{slug}}/publish"]["post"]["responses"]
+
+
+def test_nul_characters_in_uploaded_text_are_refused_not_a_database_error(
+    app, client, owner, owner_h
+):
+    new_studio_course(app, owner)
+    url = f"{BASE}/khoa-moi/questions/import"
+    headers = owner_h | {"Content-Type": "text/plain; charset=utf-8"}
+    gift = "$CATEGORY: Chung\n::c1:: Một\u0000 cộng một? {=2 ~3}\n".encode()
+    assert client.post(url, data=gift, headers=headers).status_code in (400, 422)
+    files = files_from_folder(QUIZ_PACKAGE)
+    files["lessons/bai-mot.md"] = files["lessons/bai-mot.md"] + b"\x00"
+    response = upload(client, owner_h, write_zip(files))
+    assert response.status_code in (400, 422)
