@@ -36,6 +36,11 @@ NOT_HTML = {
     "regions.communes",
     "content.asset",
     "certificates.download",
+    # studio downloads (GIFT, .xlsx, package .zip)
+    "studio.export_questions",
+    "studio.export_quiz",
+    "studio.questions_template",
+    "studio.export_course",
 }
 COURSE = "quan-ly-san-xuat-chat-luong"
 #: A lesson with wide tables (they scroll sideways on a phone).
@@ -92,6 +97,9 @@ def world(app, courses, make_user):
     assert code, "the learner should hold a certificate"
     # A studio course the trainer owns (a draft with written lessons and a quiz), so every
     # studio page is checked with real content, not only as a refusal.
+    from elearn.content.models import Question
+    from elearn.content.revisions import add_questions_to_revision
+    from elearn.quiz.importing import preview_gift
     from elearn.studio import drafts, outline
     from tests.studio.conftest import attached, course_row, new_studio_course
 
@@ -99,7 +107,17 @@ def world(app, courses, make_user):
     with app.app_context():
         draft = committed(drafts.ensure_draft, course_row(studio), attached(users["trainer"]))
         committed(outline.add_quiz, draft, "kiem-tra", "Kiểm tra")
-    studio_args = {"slug": studio, "lesson_slug": "bai-1", "key": "kiem-tra", "number": 1}
+        preview = preview_gift("::cau-mot:: Sản phẩm OCOP có tối đa mấy sao? {#5}\n", {}, "chung")
+        assert preview.ok, preview.problems
+        committed(add_questions_to_revision, draft, preview.questions)
+        question_id = db.session.scalar(select(Question.id).where(Question.name == "cau-mot"))
+    studio_args = {
+        "slug": studio,
+        "lesson_slug": "bai-1",
+        "key": "kiem-tra",
+        "number": 1,
+        "question_id": question_id,
+    }
     return {
         "users": users,
         "args": {
