@@ -208,6 +208,7 @@ def register_course_modules(app: Flask) -> None:
 def register_event_handlers(app: Flask) -> None:
     """Import the features whose receivers react to domain events (elearn.core.events)."""
     import elearn.certificates.services  # noqa: F401  (course_completed -> certificate)
+    import elearn.classes.rules  # noqa: F401  (course_completed -> class rule)
     import elearn.learn.completion  # noqa: F401  (lesson/attempt -> figures, completion)
 
 

@@ -3,6 +3,16 @@
 from elearn.audit.models import AuditEvent
 from elearn.auth.models import ApiToken, PasswordResetToken, User, UserSession
 from elearn.certificates.models import Certificate
+from elearn.classes.models import (
+    Attendance,
+    ClassAnnouncement,
+    ClassCourse,
+    ClassMember,
+    ClassSession,
+    ClassSessionLesson,
+    ClassTrainer,
+    TrainingClass,
+)
 from elearn.content.models import (
     Asset,
     Course,
@@ -28,8 +38,15 @@ __all__ = [
     "ApiToken",
     "Asset",
     "AttemptAnswer",
+    "Attendance",
     "AuditEvent",
     "Certificate",
+    "ClassAnnouncement",
+    "ClassCourse",
+    "ClassMember",
+    "ClassSession",
+    "ClassSessionLesson",
+    "ClassTrainer",
     "Course",
     "CourseRevision",
     "CourseStaff",
@@ -49,6 +66,7 @@ __all__ = [
     "RevisionQuestion",
     "RevisionQuiz",
     "Section",
+    "TrainingClass",
     "User",
     "UserSession",
 ]

@@ -7,6 +7,8 @@ is. The chain today:
     lesson_completed ─┐
     attempt_graded  ──┴─> learn: progress figures and the completion rule
                               └─> course_completed ─> certificates: issue the certificate
+                                                   └─> classes: the class completion rule
+                                                        └─> class_completed ─> certificates
     revision_published ─> learn: refresh enrolments' figures (a background job)
 
 Receivers are connected when their feature's `events` module is imported (the app
@@ -27,3 +29,5 @@ attempt_graded = _signals.signal("attempt-graded")
 course_completed = _signals.signal("course-completed")
 #: sender: the CourseRevision; kwargs: course_id, revision_id
 revision_published = _signals.signal("revision-published")
+#: sender: the TrainingClass; kwargs: user_id, class_id, met_at
+class_completed = _signals.signal("class-completed")

@@ -49,6 +49,11 @@ class Enrollment(db.Model):
         ForeignKey("regions.code"), index=True, default=None
     )
     learner_group: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: The training class the learner took this course in (the latest one that holds it),
+    #: None when they enrolled on their own.
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_classes.id", ondelete="SET NULL"), index=True, default=None
+    )
 
 
 class LessonCompletion(db.Model):
