@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.api.routes import bp as api_bp
     from elearn.auth.routes import bp as auth_bp
     from elearn.catalog.routes import bp as catalog_bp
+    from elearn.classes.routes import bp as classes_bp
     from elearn.certificates.routes import bp as certificates_bp
     from elearn.content.routes import bp as content_bp
     from elearn.jobs.routes import bp as jobs_bp
@@ -197,6 +198,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(classes_bp)
 
 
 def register_course_modules(app: Flask) -> None:
