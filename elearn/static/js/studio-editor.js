@@ -61,9 +61,11 @@
   }
 
   // ------------------------------------------------------------------ talking to the server
+  // Not form.action: the form's buttons are named "action", and form.action is them.
+  var saveUrl = form.getAttribute("action");
   function post(body) {
     body.csrf_token = csrf ? csrf.value : "";
-    return fetch(form.action, {
+    return fetch(saveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: {
