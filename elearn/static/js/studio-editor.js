@@ -135,7 +135,7 @@
     var panel = document.getElementById("conflict-panel");
     document.getElementById("conflict-theirs").value = theirs.markdown;
     document.getElementById("conflict-who").textContent =
-      (theirs.by ? theirs.by + " · " : "") + theirs.title + " · " + theirs.at;
+      (theirs.by ? theirs.by + " · " : "") + theirs.title + " · " + (theirs.when || theirs.at);
     panel.setAttribute("data-version", theirs.version);
     panel.hidden = false;
     panel.focus();
