@@ -22,6 +22,8 @@ from elearn.content.render import video_embed_url
 from elearn.content.uploads import max_upload_bytes
 from elearn.core.db import discard
 from elearn.core.errors import NotFound, ServiceError, ValidationFailed
+from elearn.core.formats import format_datetime
+from elearn.core.time import configured_zone
 from elearn.extensions import login_manager
 from elearn.studio import assets, courses, drafts, lessons, outline, packages, permissions, staff
 from elearn.studio.diffs import line_diff
@@ -40,6 +42,7 @@ from elearn.studio.forms import (
 from elearn.studio.sources import WORDS_PER_MINUTE, suggested_minutes, word_count
 from elearn.studio.wording import ROLE_LABELS, STATE_LABELS, problem_text
 from elearn.web.forms import EmptyForm, apply_errors
+from elearn.web.i18n import current_locale
 from elearn.web.inputs import large_body
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -519,8 +522,13 @@ def save_lesson(slug: str, lesson_slug: str):
     except lessons.LessonConflict as exc:
         discard()
         if as_json:
+            # "when": the moment as the pages show it (local time); "at" stays UTC ISO.
+            when = format_datetime(
+                exc.theirs.saved_at, current_locale(), configured_zone(), seconds=True
+            )
             return jsonify(
-                error={"code": exc.code, "message": exc.message}, theirs=exc.theirs.as_json()
+                error={"code": exc.code, "message": exc.message},
+                theirs=exc.theirs.as_json() | {"when": when},
             ), 409
         form.version.data = exc.theirs.version
         form.version.raw_data = [str(exc.theirs.version)]

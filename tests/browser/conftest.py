@@ -58,8 +58,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def open_page(browser) -> Iterator[Callable[..., object]]:
-    """Factory: open_page(width, height, cookies=None, javascript=True, bypass_csp=False) -> a
-    Playwright page in a context of its own (closed after the test)."""
+    """Factory: open_page(width, height, cookies=None, javascript=True, bypass_csp=False,
+    mobile=False) -> a Playwright page in a context of its own (closed after the test);
+    `mobile` makes it a touch phone (is_mobile, has_touch)."""
     contexts = []
 
     def open_page(
@@ -68,12 +69,15 @@ def open_page(browser) -> Iterator[Callable[..., object]]:
         cookies: list | None = None,
         javascript: bool = True,
         bypass_csp: bool = False,
+        mobile: bool = False,
     ):
         context = browser.new_context(
             viewport={"width": width, "height": height},
             locale="vi-VN",
             java_script_enabled=javascript,
             bypass_csp=bypass_csp,
+            is_mobile=mobile,
+            has_touch=mobile,
         )
         context.set_default_timeout(15000)
         if cookies:

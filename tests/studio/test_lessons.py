@@ -5,6 +5,7 @@ history and restore, a preview through the learners' sanitiser."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -111,6 +112,11 @@ def test_the_editors_script_gets_json(app, owner, coauthor, auth_client):
         "by": "Trần Chủ",
     }
     assert re.match(r"\d{4}-\d\d-\d\dT", theirs["at"])
+    # The conflict panel shows the moment as the pages do: Vietnam's time, not UTC.
+    with app.app_context():
+        saved_at = lessons.lesson_text(course_row(slug), "bai-1").saved_at
+    local = saved_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert theirs["when"] == f"{local.day}/{local.month}/{local.year} {local:%H:%M:%S}"
     response = first.post(url, json=body | {"minutes": 0, "title": ""}, headers=JSON)
     assert response.status_code == 400
     assert set(response.json["error"]["fields"]) == {"title", "minutes"}

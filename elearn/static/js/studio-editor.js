@@ -61,9 +61,11 @@
   }
 
   // ------------------------------------------------------------------ talking to the server
+  // Not form.action: the form's buttons are named "action", and form.action is them.
+  var saveUrl = form.getAttribute("action");
   function post(body) {
     body.csrf_token = csrf ? csrf.value : "";
-    return fetch(form.action, {
+    return fetch(saveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: {
@@ -133,7 +135,7 @@
     var panel = document.getElementById("conflict-panel");
     document.getElementById("conflict-theirs").value = theirs.markdown;
     document.getElementById("conflict-who").textContent =
-      (theirs.by ? theirs.by + " · " : "") + theirs.title + " · " + theirs.at;
+      (theirs.by ? theirs.by + " · " : "") + theirs.title + " · " + (theirs.when || theirs.at);
     panel.setAttribute("data-version", theirs.version);
     panel.hidden = false;
     panel.focus();
@@ -272,9 +274,13 @@
           uploadStatus.textContent = (answer.data.error && answer.data.error.message) || upload.getAttribute("data-msg-failed");
           return;
         }
+        // A paragraph of its own: on the line right after a list item or a paragraph,
+        // Markdown would make the picture part of it.
         var at = text.selectionEnd;
-        var before = at === 0 || text.value.charAt(at - 1) === "\n" ? "" : "\n";
-        text.setRangeText(before + answer.data.markdown + "\n", at, at, "end");
+        var head = text.value.slice(0, at), tail = text.value.slice(at);
+        var before = head === "" || /\n\n$/.test(head) ? "" : /\n$/.test(head) ? "\n" : "\n\n";
+        var after = tail === "" ? "\n" : /^\n\n/.test(tail) ? "" : /^\n/.test(tail) ? "\n" : "\n\n";
+        text.setRangeText(before + answer.data.markdown + after, at, at, "end");
         text.dispatchEvent(new Event("input", { bubbles: true }));
         file.value = "";
         uploadStatus.textContent = upload.getAttribute("data-msg-inserted");
