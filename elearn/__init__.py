@@ -173,8 +173,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.api.routes import bp as api_bp
     from elearn.auth.routes import bp as auth_bp
     from elearn.catalog.routes import bp as catalog_bp
-    from elearn.classes.routes import bp as classes_bp
     from elearn.certificates.routes import bp as certificates_bp
+    from elearn.classes.routes import bp as classes_bp
     from elearn.content.routes import bp as content_bp
     from elearn.jobs.routes import bp as jobs_bp
     from elearn.learn.routes import bp as learn_bp
